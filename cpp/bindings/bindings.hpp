@@ -1,0 +1,11 @@
+// Entry points of the per-area binding files, called from module.cpp.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+namespace mlarsenal::bindings {
+
+void bind_common(pybind11::module_& m);
+void bind_metrics(pybind11::module_& m);
+
+}  // namespace mlarsenal::bindings

@@ -1,0 +1,4 @@
+// Reductions built for the scalar instruction set (flags: cmake/MlarsenalSimd.cmake).
+#define MLARSENAL_SIMD_NS scalar
+#define MLARSENAL_SIMD_NAME "scalar"
+#include "reductions_impl.inc"

@@ -1,0 +1,26 @@
+"""mlarsenal: machine learning with native hot paths.
+
+The public surface is what this module and each subpackage's ``__init__``
+re-export. Subpackages load on first attribute access, so ``import mlarsenal``
+stays cheap and never touches a GPU driver.
+"""
+
+import importlib as _importlib
+
+from mlarsenal._build_info import build_info
+from mlarsenal._threads import effective_n_jobs
+from mlarsenal._version import __version__
+
+_SUBPACKAGES = ("metrics",)
+
+__all__ = ["__version__", "build_info", "effective_n_jobs", *_SUBPACKAGES]
+
+
+def __getattr__(name):
+    if name in _SUBPACKAGES:
+        return _importlib.import_module(f"mlarsenal.{name}")
+    raise AttributeError(f"module 'mlarsenal' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SUBPACKAGES))
