@@ -14,7 +14,7 @@ PIP := $(PY) -m pip
 PIP_INSTALL := $(PIP) install --constraint .ci/constraints.txt
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
-CPP_SOURCES = $(shell find cpp tests/cpp -name '*.cpp' -o -name '*.hpp' -o -name '*.cu' -o -name '*.cuh' 2>/dev/null)
+CPP_SOURCES = $(shell find cpp tests/cpp -name '*.cpp' -o -name '*.hpp' -o -name '*.cu' -o -name "*.cuh" -o -name "*.inc" 2>/dev/null)
 
 .PHONY: all venv dev test demo bench lint format cpp-test clean
 

@@ -12,7 +12,9 @@ namespace py = pybind11;
 namespace mlarsenal::bindings {
 namespace {
 
-bool is_float32(const py::array& a) { return a.dtype().is(py::dtype::of<float>()); }
+bool is_float32(const py::array& a) {
+  return a.dtype().is(py::dtype::of<float>());
+}
 
 template <class T>
 py::tuple squared_error_sums_t(const py::array& y_true, const py::array& y_pred,
@@ -25,9 +27,9 @@ py::tuple squared_error_sums_t(const py::array& y_true, const py::array& y_pred,
     py::gil_scoped_release nogil;
     sums = metrics::squared_error_sums<T>(t, p, w, n_threads);
   }
-  return py::make_tuple(py::array_t<double>(static_cast<py::ssize_t>(sums.per_column.size()),
-                                            sums.per_column.data()),
-                        sums.weight_sum);
+  return py::make_tuple(
+      py::array_t<double>(static_cast<py::ssize_t>(sums.per_column.size()), sums.per_column.data()),
+      sums.weight_sum);
 }
 
 template <class T>
@@ -114,49 +116,71 @@ py::tuple binary_clf_curve_t(const py::array& positive, const py::array& score,
 void bind_metrics(py::module_& m) {
   py::module_ mm = m.def_submodule("metrics", "Metric kernels");
 
-  mm.def("squared_error_sums", [](const py::array& y_true, const py::array& y_pred,
-                                  const py::object& weight, int n_threads) {
-    return is_float32(y_true) ? squared_error_sums_t<float>(y_true, y_pred, weight, n_threads)
-                              : squared_error_sums_t<double>(y_true, y_pred, weight, n_threads);
-  }, py::arg("y_true"), py::arg("y_pred"), py::arg("sample_weight"), py::arg("n_threads"));
+  mm.def(
+      "squared_error_sums",
+      [](const py::array& y_true, const py::array& y_pred, const py::object& weight,
+         int n_threads) {
+        return is_float32(y_true) ? squared_error_sums_t<float>(y_true, y_pred, weight, n_threads)
+                                  : squared_error_sums_t<double>(y_true, y_pred, weight, n_threads);
+      },
+      py::arg("y_true"), py::arg("y_pred"), py::arg("sample_weight"), py::arg("n_threads"));
 
-  mm.def("match_sums", [](const py::array& a, const py::array& b, const py::object& weight,
-                          int n_threads) -> py::tuple {
-    const py::dtype dt = a.dtype();
-    if (dt.is(py::dtype::of<std::uint8_t>())) return match_sums_t<std::uint8_t>(a, b, weight, n_threads);
-    if (dt.is(py::dtype::of<std::int32_t>())) return match_sums_t<std::int32_t>(a, b, weight, n_threads);
-    if (dt.is(py::dtype::of<std::int64_t>())) return match_sums_t<std::int64_t>(a, b, weight, n_threads);
-    if (dt.is(py::dtype::of<float>())) return match_sums_t<float>(a, b, weight, n_threads);
-    return match_sums_t<double>(a, b, weight, n_threads);
-  }, py::arg("y_true"), py::arg("y_pred"), py::arg("sample_weight"), py::arg("n_threads"));
+  mm.def(
+      "match_sums",
+      [](const py::array& a, const py::array& b, const py::object& weight,
+         int n_threads) -> py::tuple {
+        const py::dtype dt = a.dtype();
+        if (dt.is(py::dtype::of<std::uint8_t>()))
+          return match_sums_t<std::uint8_t>(a, b, weight, n_threads);
+        if (dt.is(py::dtype::of<std::int32_t>()))
+          return match_sums_t<std::int32_t>(a, b, weight, n_threads);
+        if (dt.is(py::dtype::of<std::int64_t>()))
+          return match_sums_t<std::int64_t>(a, b, weight, n_threads);
+        if (dt.is(py::dtype::of<float>())) return match_sums_t<float>(a, b, weight, n_threads);
+        return match_sums_t<double>(a, b, weight, n_threads);
+      },
+      py::arg("y_true"), py::arg("y_pred"), py::arg("sample_weight"), py::arg("n_threads"));
 
-  mm.def("confusion_counts", [](const py::array& t, const py::array& p, const py::object& weight,
-                                std::int64_t n_classes, int n_threads) {
-    const bool real_weights =
-        !weight.is_none() && weight.cast<py::array>().dtype().is(py::dtype::of<double>());
-    return real_weights ? confusion_counts_t<double>(t, p, weight, n_classes, n_threads)
-                        : confusion_counts_t<std::int64_t>(t, p, weight, n_classes, n_threads);
-  }, py::arg("true_codes"), py::arg("pred_codes"), py::arg("sample_weight"), py::arg("n_classes"),
-     py::arg("n_threads"));
+  mm.def(
+      "confusion_counts",
+      [](const py::array& t, const py::array& p, const py::object& weight, std::int64_t n_classes,
+         int n_threads) {
+        const bool real_weights =
+            !weight.is_none() && weight.cast<py::array>().dtype().is(py::dtype::of<double>());
+        return real_weights ? confusion_counts_t<double>(t, p, weight, n_classes, n_threads)
+                            : confusion_counts_t<std::int64_t>(t, p, weight, n_classes, n_threads);
+      },
+      py::arg("true_codes"), py::arg("pred_codes"), py::arg("sample_weight"), py::arg("n_classes"),
+      py::arg("n_threads"));
 
-  mm.def("log_loss_sums", [](const py::array& codes, const py::array& proba,
-                             const py::object& weight, double eps, double rtol, int n_threads) {
-    return is_float32(proba) ? log_loss_sums_t<float>(codes, proba, weight, eps, rtol, n_threads)
-                             : log_loss_sums_t<double>(codes, proba, weight, eps, rtol, n_threads);
-  }, py::arg("codes"), py::arg("y_proba"), py::arg("sample_weight"), py::arg("eps"),
-     py::arg("row_sum_rtol"), py::arg("n_threads"));
+  mm.def(
+      "log_loss_sums",
+      [](const py::array& codes, const py::array& proba, const py::object& weight, double eps,
+         double rtol, int n_threads) {
+        return is_float32(proba)
+                   ? log_loss_sums_t<float>(codes, proba, weight, eps, rtol, n_threads)
+                   : log_loss_sums_t<double>(codes, proba, weight, eps, rtol, n_threads);
+      },
+      py::arg("codes"), py::arg("y_proba"), py::arg("sample_weight"), py::arg("eps"),
+      py::arg("row_sum_rtol"), py::arg("n_threads"));
 
-  mm.def("binary_roc_auc", [](const py::array& positive, const py::array& score,
-                              const py::object& weight, int n_threads) {
-    return is_float32(score) ? binary_roc_auc_t<float>(positive, score, weight, n_threads)
-                             : binary_roc_auc_t<double>(positive, score, weight, n_threads);
-  }, py::arg("positive"), py::arg("y_score"), py::arg("sample_weight"), py::arg("n_threads"));
+  mm.def(
+      "binary_roc_auc",
+      [](const py::array& positive, const py::array& score, const py::object& weight,
+         int n_threads) {
+        return is_float32(score) ? binary_roc_auc_t<float>(positive, score, weight, n_threads)
+                                 : binary_roc_auc_t<double>(positive, score, weight, n_threads);
+      },
+      py::arg("positive"), py::arg("y_score"), py::arg("sample_weight"), py::arg("n_threads"));
 
-  mm.def("binary_clf_curve", [](const py::array& positive, const py::array& score,
-                                const py::object& weight, int n_threads) {
-    return is_float32(score) ? binary_clf_curve_t<float>(positive, score, weight, n_threads)
-                             : binary_clf_curve_t<double>(positive, score, weight, n_threads);
-  }, py::arg("positive"), py::arg("y_score"), py::arg("sample_weight"), py::arg("n_threads"));
+  mm.def(
+      "binary_clf_curve",
+      [](const py::array& positive, const py::array& score, const py::object& weight,
+         int n_threads) {
+        return is_float32(score) ? binary_clf_curve_t<float>(positive, score, weight, n_threads)
+                                 : binary_clf_curve_t<double>(positive, score, weight, n_threads);
+      },
+      py::arg("positive"), py::arg("y_score"), py::arg("sample_weight"), py::arg("n_threads"));
 }
 
 }  // namespace mlarsenal::bindings

@@ -43,13 +43,16 @@ PYBIND11_MODULE(_cuda, m) {
     }
     return out;
   });
-  m.def("self_test", [](int device) {
-    std::string error;
-    bool ok;
-    {
-      py::gil_scoped_release nogil;
-      ok = mlarsenal::cuda::self_test(device, error);
-    }
-    return py::make_tuple(ok, error);
-  }, py::arg("device") = 0);
+  m.def(
+      "self_test",
+      [](int device) {
+        std::string error;
+        bool ok;
+        {
+          py::gil_scoped_release nogil;
+          ok = mlarsenal::cuda::self_test(device, error);
+        }
+        return py::make_tuple(ok, error);
+      },
+      py::arg("device") = 0);
 }

@@ -34,7 +34,9 @@ class MissingOptionalDependency(ImportError):
     """An optional dependency is not installed; the message says how to get it."""
 
 
-def import_optional(name: str, *, extra: str | None = None, purpose: str | None = None) -> ModuleType:
+def import_optional(
+    name: str, *, extra: str | None = None, purpose: str | None = None
+) -> ModuleType:
     """Import module `name`, or raise MissingOptionalDependency naming the extra.
 
     >>> import_optional("numpy").__name__
@@ -45,7 +47,7 @@ def import_optional(name: str, *, extra: str | None = None, purpose: str | None 
     except ImportError as exc:
         top_level = name.split(".")[0]
         extra = extra or EXTRA_OF_MODULE.get(top_level)
-        what = purpose or f"this feature of mlarsenal"
+        what = purpose or "this feature of mlarsenal"
         hint = f"pip install 'mlarsenal[{extra}]'" if extra else f"pip install {top_level}"
         raise MissingOptionalDependency(
             f"{what} needs the optional dependency '{top_level}', which is not installed. "

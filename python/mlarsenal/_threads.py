@@ -43,10 +43,8 @@ def _cgroup_cpu_limit(root: Path = Path("/sys/fs/cgroup")) -> int | None:
 
 def usable_cpus() -> int:
     """Cores this process may use (see the module docstring)."""
-    if hasattr(os, "sched_getaffinity"):
-        n = len(os.sched_getaffinity(0))
-    else:  # pragma: no cover - macOS, Windows
-        n = os.cpu_count() or 1
+    # sched_getaffinity is Linux-only; elsewhere fall back to the CPU count.
+    n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     limit = _cgroup_cpu_limit()
     if limit is not None:
         n = min(n, limit)
@@ -68,7 +66,9 @@ def effective_n_jobs(n_jobs: int | None = None) -> int:
         raise TypeError(f"n_jobs must be an int or None, got {n_jobs!r} ({type(n_jobs).__name__})")
     n_jobs = int(n_jobs)
     if n_jobs == 0:
-        raise ValueError("n_jobs == 0 has no meaning; use None or -1 for all cores, or a positive count")
+        raise ValueError(
+            "n_jobs == 0 has no meaning; use None or -1 for all cores, or a positive count"
+        )
     if n_jobs < 0:
         return max(1, usable_cpus() + 1 + n_jobs)
     return n_jobs

@@ -10,12 +10,12 @@
 #include "mlarsenal/common/parallel.hpp"
 #include "mlarsenal/common/radix_sort.hpp"
 
-#define CHECK(expr)                                                        \
-  do {                                                                     \
-    if (!(expr)) {                                                         \
+#define CHECK(expr)                                                                 \
+  do {                                                                              \
+    if (!(expr)) {                                                                  \
       std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #expr); \
-      std::exit(1);                                                        \
-    }                                                                      \
+      std::exit(1);                                                                 \
+    }                                                                               \
   } while (0)
 
 using namespace mlarsenal;

@@ -42,7 +42,9 @@ def _run_with_simd(level: str) -> dict:
         "  'wmse': m.mean_squared_error(a, b, sample_weight=w).hex()}))\n"
     )
     env = dict(os.environ, MLARSENAL_SIMD=level)
-    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout)
 
 

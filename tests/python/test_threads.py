@@ -49,7 +49,9 @@ def test_cgroup_v1_quota(tmp_path):
 def test_omp_num_threads_limits_the_default():
     script = "from mlarsenal import effective_n_jobs; print(effective_n_jobs(None))"
     env = dict(os.environ, OMP_NUM_THREADS="1")
-    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "1"
 
 

@@ -56,18 +56,30 @@ std::vector<DeviceInfo> devices() {
 bool self_test(int device, std::string& error) {
   constexpr int n = 1000;
   cudaError_t e = cudaSetDevice(device);
-  if (e != cudaSuccess) { error = describe(e); return false; }
+  if (e != cudaSuccess) {
+    error = describe(e);
+    return false;
+  }
   int* d_out = nullptr;
   e = cudaMalloc(&d_out, n * sizeof(int));
-  if (e != cudaSuccess) { error = describe(e); return false; }
+  if (e != cudaSuccess) {
+    error = describe(e);
+    return false;
+  }
   iota_squared<<<(n + 255) / 256, 256>>>(d_out, n);
   std::vector<int> host(n);
   e = cudaGetLastError();
   if (e == cudaSuccess) e = cudaMemcpy(host.data(), d_out, n * sizeof(int), cudaMemcpyDeviceToHost);
   cudaFree(d_out);
-  if (e != cudaSuccess) { error = describe(e); return false; }
+  if (e != cudaSuccess) {
+    error = describe(e);
+    return false;
+  }
   for (int i = 0; i < n; ++i) {
-    if (host[i] != i * i) { error = "wrong result at index " + std::to_string(i); return false; }
+    if (host[i] != i * i) {
+      error = "wrong result at index " + std::to_string(i);
+      return false;
+    }
   }
   return true;
 }

@@ -75,9 +75,12 @@ SimdLevel lowest(SimdLevel a, SimdLevel b) {
 
 const char* simd_level_name(SimdLevel level) {
   switch (level) {
-    case SimdLevel::avx512: return "avx512";
-    case SimdLevel::avx2: return "avx2";
-    default: return "scalar";
+    case SimdLevel::avx512:
+      return "avx512";
+    case SimdLevel::avx2:
+      return "avx2";
+    default:
+      return "scalar";
   }
 }
 
@@ -100,8 +103,8 @@ SimdLevel compiled_simd_level() {
 }
 
 SimdLevel active_simd_level() {
-  static const SimdLevel level =
-      lowest(level_from_env(SimdLevel::avx512), lowest(detected_simd_level(), compiled_simd_level()));
+  static const SimdLevel level = lowest(level_from_env(SimdLevel::avx512),
+                                        lowest(detected_simd_level(), compiled_simd_level()));
   return level;
 }
 

@@ -11,6 +11,8 @@ int max_threads() {
 #endif
 }
 
-int resolve_threads(int n_threads) { return n_threads > 0 ? n_threads : max_threads(); }
+int resolve_threads(int n_threads) {
+  return n_threads > 0 ? n_threads : max_threads();
+}
 
 }  // namespace mlarsenal

@@ -14,8 +14,8 @@ namespace {
 using detail::kRowBlock;
 
 void require_same_length(std::int64_t a, std::int64_t b, const char* name_a, const char* name_b) {
-  require(a == b, std::string(name_a) + " and " + name_b + " have different lengths: " +
-                      std::to_string(a) + " vs " + std::to_string(b));
+  require(a == b, std::string(name_a) + " and " + name_b +
+                      " have different lengths: " + std::to_string(a) + " vs " + std::to_string(b));
 }
 
 }  // namespace
@@ -31,22 +31,23 @@ MatchSums match_sums(VectorView<const T> a, VectorView<const T> b, VectorView<co
   const std::int64_t n = a.size;
   const std::int64_t blocks = num_blocks(n, kRowBlock);
   std::vector<double> matched(blocks, 0.0), total(blocks, 0.0);
-  parallel_for_blocks(n, kRowBlock, n_threads, [&](std::int64_t blk, std::int64_t begin, std::int64_t end) {
-    if (weighted) {
-      double m = 0.0, t = 0.0;
-      for (std::int64_t i = begin; i < end; ++i) {
-        const double w = weight[i];
-        m += a[i] == b[i] ? w : 0.0;
-        t += w;
-      }
-      matched[blk] = m;
-      total[blk] = t;
-    } else {
-      std::int64_t m = 0;
-      for (std::int64_t i = begin; i < end; ++i) m += a[i] == b[i];
-      matched[blk] = static_cast<double>(m);
-    }
-  });
+  parallel_for_blocks(n, kRowBlock, n_threads,
+                      [&](std::int64_t blk, std::int64_t begin, std::int64_t end) {
+                        if (weighted) {
+                          double m = 0.0, t = 0.0;
+                          for (std::int64_t i = begin; i < end; ++i) {
+                            const double w = weight[i];
+                            m += a[i] == b[i] ? w : 0.0;
+                            t += w;
+                          }
+                          matched[blk] = m;
+                          total[blk] = t;
+                        } else {
+                          std::int64_t m = 0;
+                          for (std::int64_t i = begin; i < end; ++i) m += a[i] == b[i];
+                          matched[blk] = static_cast<double>(m);
+                        }
+                      });
   MatchSums out;
   out.matched = detail::sum_in_order(matched);
   out.weight_sum = weighted ? detail::sum_in_order(total) : static_cast<double>(n);
@@ -88,18 +89,20 @@ void confusion_counts(VectorView<const std::int32_t> true_codes,
   constexpr std::int64_t kBudgetBytes = std::int64_t(64) << 20;
   const std::int64_t max_chunks =
       std::max<std::int64_t>(1, kBudgetBytes / (cells * static_cast<std::int64_t>(sizeof(W))));
-  const std::int64_t chunk = std::max<std::int64_t>(kRowBlock * 2, (n + max_chunks - 1) / max_chunks);
+  const std::int64_t chunk =
+      std::max<std::int64_t>(kRowBlock * 2, (n + max_chunks - 1) / max_chunks);
   const std::int64_t chunks = num_blocks(n, chunk);
   std::vector<W> partial(static_cast<std::size_t>(chunks * cells), W(0));
 
-  parallel_for_blocks(n, chunk, n_threads, [&](std::int64_t c, std::int64_t begin, std::int64_t end) {
-    W* m = partial.data() + c * cells;
-    for (std::int64_t i = begin; i < end; ++i) {
-      const std::int64_t t = true_codes[i], p = pred_codes[i];
-      if (t < 0 || t >= n_classes || p < 0 || p >= n_classes) continue;
-      m[t * n_classes + p] += weighted ? weight[i] : W(1);
-    }
-  });
+  parallel_for_blocks(n, chunk, n_threads,
+                      [&](std::int64_t c, std::int64_t begin, std::int64_t end) {
+                        W* m = partial.data() + c * cells;
+                        for (std::int64_t i = begin; i < end; ++i) {
+                          const std::int64_t t = true_codes[i], p = pred_codes[i];
+                          if (t < 0 || t >= n_classes || p < 0 || p >= n_classes) continue;
+                          m[t * n_classes + p] += weighted ? weight[i] : W(1);
+                        }
+                      });
   for (std::int64_t c = 0; c < chunks; ++c) {
     const W* m = partial.data() + c * cells;
     for (std::int64_t j = 0; j < cells; ++j) out[j] += m[j];
@@ -136,41 +139,51 @@ LogLossSums log_loss_sums(VectorView<const std::int32_t> codes, MatrixView<const
   const std::int64_t blocks = num_blocks(n, kRowBlock);
   std::vector<Partial> partial(blocks);
 
-  parallel_for_blocks(n, kRowBlock, n_threads, [&](std::int64_t blk, std::int64_t begin, std::int64_t end) {
-    Partial s;
-    for (std::int64_t i = begin; i < end; ++i) {
-      const std::int64_t c = codes[i];
-      if (c < 0 || c >= classes)
-        throw InvalidArgument("class code " + std::to_string(c) + " out of range for " +
-                              std::to_string(classes) + " classes");
-      T q;
-      if (k == 1) {
-        const T p = proba(i, 0);
-        if (std::isnan(p)) { ++s.nan; continue; }
-        s.min = std::min<double>(s.min, p);
-        s.max = std::max<double>(s.max, p);
-        q = c == 1 ? p : T(1) - p;
-      } else {
-        double row_sum = 0.0;
-        bool has_nan = false;
-        for (std::int64_t j = 0; j < k; ++j) {
-          const T p = proba(i, j);
-          if (std::isnan(p)) { has_nan = true; continue; }
-          s.min = std::min<double>(s.min, p);
-          s.max = std::max<double>(s.max, p);
-          row_sum += p;
+  parallel_for_blocks(
+      n, kRowBlock, n_threads, [&](std::int64_t blk, std::int64_t begin, std::int64_t end) {
+        Partial s;
+        for (std::int64_t i = begin; i < end; ++i) {
+          const std::int64_t c = codes[i];
+          if (c < 0 || c >= classes)
+            throw InvalidArgument("class code " + std::to_string(c) + " out of range for " +
+                                  std::to_string(classes) + " classes");
+          T q;
+          if (k == 1) {
+            const T p = proba(i, 0);
+            if (std::isnan(p)) {
+              ++s.nan;
+              continue;
+            }
+            s.min = std::min<double>(s.min, p);
+            s.max = std::max<double>(s.max, p);
+            q = c == 1 ? p : T(1) - p;
+          } else {
+            double row_sum = 0.0;
+            bool has_nan = false;
+            for (std::int64_t j = 0; j < k; ++j) {
+              const T p = proba(i, j);
+              if (std::isnan(p)) {
+                has_nan = true;
+                continue;
+              }
+              s.min = std::min<double>(s.min, p);
+              s.max = std::max<double>(s.max, p);
+              row_sum += p;
+            }
+            if (has_nan) {
+              ++s.nan;
+              continue;
+            }
+            if (!(std::fabs(row_sum - 1.0) <= 1e-8 + row_sum_rtol)) ++s.not_normalised;
+            q = proba(i, c);
+          }
+          q = std::min(std::max(q, lo), hi);
+          const double w = weighted ? static_cast<double>(weight[i]) : 1.0;
+          s.loss += w * -std::log(static_cast<double>(q));
+          s.weight += w;
         }
-        if (has_nan) { ++s.nan; continue; }
-        if (!(std::fabs(row_sum - 1.0) <= 1e-8 + row_sum_rtol)) ++s.not_normalised;
-        q = proba(i, c);
-      }
-      q = std::min(std::max(q, lo), hi);
-      const double w = weighted ? static_cast<double>(weight[i]) : 1.0;
-      s.loss += w * -std::log(static_cast<double>(q));
-      s.weight += w;
-    }
-    partial[blk] = s;
-  });
+        partial[blk] = s;
+      });
 
   LogLossSums out;
   out.min_proba = std::numeric_limits<double>::infinity();

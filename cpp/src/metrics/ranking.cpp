@@ -30,9 +30,9 @@ struct Group {
 void check_lengths(std::int64_t labels, std::int64_t scores, std::int64_t weights) {
   require(labels == scores, "y_true and y_score have different lengths: " + std::to_string(labels) +
                                 " vs " + std::to_string(scores));
-  require(weights == 0 || weights == labels,
-          "sample_weight has " + std::to_string(weights) + " entries for " +
-              std::to_string(labels) + " samples");
+  require(weights == 0 || weights == labels, "sample_weight has " + std::to_string(weights) +
+                                                 " entries for " + std::to_string(labels) +
+                                                 " samples");
 }
 
 // Calls visit(group) for each group of tied scores, in increasing score order.
@@ -44,10 +44,13 @@ void for_each_tie_group(VectorView<const std::uint8_t> positive, VectorView<cons
   std::vector<Key> keys(static_cast<std::size_t>(n));
   if (weight.empty()) {
     std::vector<std::uint8_t> label(static_cast<std::size_t>(n));
-    parallel_for(n, n_threads, [&](std::int64_t i) {
-      keys[i] = sortable_key(score[i]);
-      label[i] = positive[i] != 0;
-    }, 1 << 16);
+    parallel_for(
+        n, n_threads,
+        [&](std::int64_t i) {
+          keys[i] = sortable_key(score[i]);
+          label[i] = positive[i] != 0;
+        },
+        1 << 16);
     radix_sort_pairs(keys, label, n_threads);
     for (std::int64_t i = 0; i < n;) {
       std::int64_t pos = 0, j = i;
@@ -60,10 +63,13 @@ void for_each_tie_group(VectorView<const std::uint8_t> positive, VectorView<cons
   }
   using Index = std::uint64_t;
   std::vector<Index> index(static_cast<std::size_t>(n));
-  parallel_for(n, n_threads, [&](std::int64_t i) {
-    keys[i] = sortable_key(score[i]);
-    index[i] = static_cast<Index>(i);
-  }, 1 << 16);
+  parallel_for(
+      n, n_threads,
+      [&](std::int64_t i) {
+        keys[i] = sortable_key(score[i]);
+        index[i] = static_cast<Index>(i);
+      },
+      1 << 16);
   radix_sort_pairs(keys, index, n_threads);
   for (std::int64_t i = 0; i < n;) {
     double pos = 0.0, neg = 0.0;
@@ -72,7 +78,10 @@ void for_each_tie_group(VectorView<const std::uint8_t> positive, VectorView<cons
     for (; j < n && keys[j] == key; ++j) {
       const std::int64_t r = static_cast<std::int64_t>(index[j]);
       const double w = static_cast<double>(weight[r]);
-      if (positive[r]) pos += w; else neg += w;
+      if (positive[r])
+        pos += w;
+      else
+        neg += w;
     }
     visit(Group<Key>{key, pos, neg});
     i = j;

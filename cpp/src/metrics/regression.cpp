@@ -1,11 +1,11 @@
 #include <algorithm>
 #include <string>
 
+#include "../simd/reductions.hpp"
 #include "blocking.hpp"
 #include "mlarsenal/common/errors.hpp"
 #include "mlarsenal/common/parallel.hpp"
 #include "mlarsenal/metrics/metrics.hpp"
-#include "../simd/reductions.hpp"
 
 namespace mlarsenal::metrics {
 namespace {
@@ -62,29 +62,31 @@ SquaredErrorSums squared_error_sums(MatrixView<const T> y_true, MatrixView<const
   std::vector<double> partial(static_cast<std::size_t>(blocks * k), 0.0);
   std::vector<double> weight_partial(static_cast<std::size_t>(blocks), 0.0);
 
-  parallel_for_blocks(n, kRowBlock, n_threads, [&](std::int64_t b, std::int64_t begin, std::int64_t end) {
-    T a_buf[kChunk], b_buf[kChunk], w_buf[kChunk];
-    for (std::int64_t j = 0; j < k; ++j) {
-      const VectorView<const T> a = y_true.col(j), p = y_pred.col(j);
-      double acc = 0.0;
-      for (std::int64_t c = begin; c < end; c += kChunk) {
-        const std::int64_t len = std::min(kChunk, end - c);
-        const T* ac = contiguous_chunk(a, c, len, a_buf);
-        const T* pc = contiguous_chunk(p, c, len, b_buf);
-        acc += weighted ? Kernels<T>::weighted(ac, pc, contiguous_chunk(weight, c, len, w_buf), len)
-                        : Kernels<T>::squared_error(ac, pc, len);
-      }
-      partial[b * k + j] = acc;
-    }
-    if (weighted) {
-      double acc = 0.0;
-      for (std::int64_t c = begin; c < end; c += kChunk) {
-        const std::int64_t len = std::min(kChunk, end - c);
-        acc += Kernels<T>::sum(contiguous_chunk(weight, c, len, w_buf), len);
-      }
-      weight_partial[b] = acc;
-    }
-  });
+  parallel_for_blocks(
+      n, kRowBlock, n_threads, [&](std::int64_t b, std::int64_t begin, std::int64_t end) {
+        T a_buf[kChunk], b_buf[kChunk], w_buf[kChunk];
+        for (std::int64_t j = 0; j < k; ++j) {
+          const VectorView<const T> a = y_true.col(j), p = y_pred.col(j);
+          double acc = 0.0;
+          for (std::int64_t c = begin; c < end; c += kChunk) {
+            const std::int64_t len = std::min(kChunk, end - c);
+            const T* ac = contiguous_chunk(a, c, len, a_buf);
+            const T* pc = contiguous_chunk(p, c, len, b_buf);
+            acc += weighted
+                       ? Kernels<T>::weighted(ac, pc, contiguous_chunk(weight, c, len, w_buf), len)
+                       : Kernels<T>::squared_error(ac, pc, len);
+          }
+          partial[b * k + j] = acc;
+        }
+        if (weighted) {
+          double acc = 0.0;
+          for (std::int64_t c = begin; c < end; c += kChunk) {
+            const std::int64_t len = std::min(kChunk, end - c);
+            acc += Kernels<T>::sum(contiguous_chunk(weight, c, len, w_buf), len);
+          }
+          weight_partial[b] = acc;
+        }
+      });
 
   SquaredErrorSums out;
   out.per_column.assign(static_cast<std::size_t>(k), 0.0);
@@ -94,7 +96,8 @@ SquaredErrorSums squared_error_sums(MatrixView<const T> y_true, MatrixView<const
   return out;
 }
 
-template SquaredErrorSums squared_error_sums<float>(MatrixView<const float>, MatrixView<const float>,
+template SquaredErrorSums squared_error_sums<float>(MatrixView<const float>,
+                                                    MatrixView<const float>,
                                                     VectorView<const float>, int);
 template SquaredErrorSums squared_error_sums<double>(MatrixView<const double>,
                                                      MatrixView<const double>,

@@ -8,12 +8,15 @@ const ReductionKernels& reductions() {
   static const ReductionKernels& table = []() -> const ReductionKernels& {
     switch (active_simd_level()) {
 #if defined(MLARSENAL_HAVE_AVX512_TU)
-      case SimdLevel::avx512: return avx512::kernels;
+      case SimdLevel::avx512:
+        return avx512::kernels;
 #endif
 #if defined(MLARSENAL_HAVE_AVX2_TU)
-      case SimdLevel::avx2: return avx2::kernels;
+      case SimdLevel::avx2:
+        return avx2::kernels;
 #endif
-      default: return scalar::kernels;
+      default:
+        return scalar::kernels;
     }
   }();
   return table;

@@ -30,8 +30,14 @@ struct ReductionKernels {
 // The table for the active instruction set (mlarsenal::active_simd_level()).
 const ReductionKernels& reductions();
 
-namespace scalar { extern const ReductionKernels kernels; }
-namespace avx2 { extern const ReductionKernels kernels; }
-namespace avx512 { extern const ReductionKernels kernels; }
+namespace scalar {
+extern const ReductionKernels kernels;
+}
+namespace avx2 {
+extern const ReductionKernels kernels;
+}
+namespace avx512 {
+extern const ReductionKernels kernels;
+}
 
 }  // namespace mlarsenal::simd

@@ -13,7 +13,7 @@ FLOAT_DTYPES = (np.float64, np.float32)
 
 def _pandas_to_numpy(X, accepted, name: str) -> np.ndarray:
     dtypes = list(X.dtypes)
-    for column, column_dtype in zip(X.columns, dtypes):
+    for column, column_dtype in zip(X.columns, dtypes, strict=True):
         numpy_numeric = isinstance(column_dtype, np.dtype) and column_dtype.kind in "biuf"
         if not (numpy_numeric or str(column_dtype).lower() in _PANDAS_NULLABLE):
             raise TypeError(
@@ -57,7 +57,12 @@ def check_finite(array: np.ndarray, name: str, *, allow_nan: bool = False) -> No
 def as_float_array(values, name: str, *, dtype=FLOAT_DTYPES, ndim: int | None = 1) -> np.ndarray:
     """`values` as a float numpy array, keeping float32/float64 as they are."""
     array = check_array(
-        values, name=name, dtype=dtype, ensure_2d=False, allow_nd=ndim is None, allow_nan=False,
+        values,
+        name=name,
+        dtype=dtype,
+        ensure_2d=False,
+        allow_nd=ndim is None,
+        allow_nan=False,
         ensure_min_samples=0,
     )
     if ndim is not None and array.ndim != ndim:

@@ -40,9 +40,11 @@ def arrow_to_numpy(obj, dtype, name: str) -> np.ndarray:
         ) from None
     table = pa.table(obj)
     out = np.empty((table.num_rows, table.num_columns), dtype=dtype, order="F")
-    for j, (column_name, column) in enumerate(zip(table.column_names, table.columns)):
+    for j, (column_name, column) in enumerate(zip(table.column_names, table.columns, strict=True)):
         kind = column.type
-        if not (pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind)):
+        if not (
+            pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind)
+        ):
             raise TypeError(
                 f"{name}: column {column_name!r} has Arrow type {kind}, expected a numeric column"
             )

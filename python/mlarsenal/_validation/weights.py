@@ -36,7 +36,9 @@ def check_sample_weight(
             f"sample_weight has {weight.shape[0]} entries, expected {n_samples} (one per sample)"
         )
     if dtype is None:
-        weight = weight.astype(np.int64) if weight.dtype.kind in "biu" else weight.astype(np.float64)
+        weight = (
+            weight.astype(np.int64) if weight.dtype.kind in "biu" else weight.astype(np.float64)
+        )
     elif weight.dtype != np.dtype(dtype):
         weight = weight.astype(dtype)
     check_finite(weight, "sample_weight")

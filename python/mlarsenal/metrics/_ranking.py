@@ -117,13 +117,15 @@ def _multiclass(codes, classes, t, score, average, sample_weight, max_fpr, multi
             f"multi_class must be 'ovr' or 'ovo' for multiclass targets, got {multi_class!r}"
         )
     if average not in ("macro", "weighted"):
-        raise ValueError(f"average must be 'macro' or 'weighted' for multiclass targets, got {average!r}")
-    if score.ndim != 2:
-        raise ValueError(f"y_score must be (n_samples, n_classes) for multiclass targets, got shape {score.shape}")
-    if not np.allclose(1, score.sum(axis=1)):
         raise ValueError(
-            "y_score rows must be probabilities summing to 1.0 for multiclass ROC AUC"
+            f"average must be 'macro' or 'weighted' for multiclass targets, got {average!r}"
         )
+    if score.ndim != 2:
+        raise ValueError(
+            f"y_score must be (n_samples, n_classes) for multiclass targets, got shape {score.shape}"
+        )
+    if not np.allclose(1, score.sum(axis=1)):
+        raise ValueError("y_score rows must be probabilities summing to 1.0 for multiclass ROC AUC")
     if labels is not None:
         given = np.asarray(labels)
         if len(np.unique(given)) != len(given) or not np.array_equal(np.sort(given), given):

@@ -46,7 +46,9 @@ def mean_squared_error(
 
     if isinstance(multioutput, str):
         if multioutput not in _MULTIOUTPUT:
-            raise ValueError(f"multioutput must be one of {_MULTIOUTPUT} or an array, got {multioutput!r}")
+            raise ValueError(
+                f"multioutput must be one of {_MULTIOUTPUT} or an array, got {multioutput!r}"
+            )
         output_weights = None
     else:
         output_weights = as_float_array(multioutput, "multioutput")

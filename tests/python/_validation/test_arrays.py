@@ -29,7 +29,9 @@ def test_requested_order_is_applied():
     assert check_array(X, order="F").flags.f_contiguous
 
 
-@pytest.mark.parametrize("value, word", [(np.nan, "NaN"), (np.inf, "infinity"), (-np.inf, "infinity")])
+@pytest.mark.parametrize(
+    "value, word", [(np.nan, "NaN"), (np.inf, "infinity"), (-np.inf, "infinity")]
+)
 def test_non_finite_values_are_rejected_with_the_argument_name(value, word):
     X = np.ones((3, 2))
     X[1, 1] = value

@@ -58,7 +58,10 @@ def test_accuracy_bad_input(t, p, error, message):
 def test_confusion_matrix_matches_scikit_learn(rng, weights):
     t, p = rng.integers(-2, 6, size=(2, 40_000))
     w = {None: None, "int": rng.integers(0, 4, 40_000), "float": rng.random(40_000)}[weights]
-    ours, theirs = confusion_matrix(t, p, sample_weight=w), skm.confusion_matrix(t, p, sample_weight=w)
+    ours, theirs = (
+        confusion_matrix(t, p, sample_weight=w),
+        skm.confusion_matrix(t, p, sample_weight=w),
+    )
     assert ours.dtype == theirs.dtype
     np.testing.assert_allclose(ours, theirs, rtol=1e-12)
 
@@ -127,7 +130,9 @@ def test_multiclass_log_loss_matches_scikit_learn(rng):
     proba = rng.random((20_000, 4))
     proba /= proba.sum(axis=1, keepdims=True)
     w = rng.random(20_000)
-    np.testing.assert_allclose(log_loss(t, proba, sample_weight=w), skm.log_loss(t, proba, sample_weight=w), rtol=1e-12)
+    np.testing.assert_allclose(
+        log_loss(t, proba, sample_weight=w), skm.log_loss(t, proba, sample_weight=w), rtol=1e-12
+    )
     f_order = np.asfortranarray(proba)
     np.testing.assert_allclose(log_loss(t, f_order), skm.log_loss(t, proba), rtol=1e-12)
 

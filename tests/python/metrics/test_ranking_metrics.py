@@ -68,7 +68,9 @@ def test_multiclass(rng, multi_class, average):
     proba = rng.random((5000, 4))
     proba /= proba.sum(axis=1, keepdims=True)
     kwargs = dict(multi_class=multi_class, average=average)
-    np.testing.assert_allclose(roc_auc_score(y, proba, **kwargs), skm.roc_auc_score(y, proba, **kwargs), rtol=1e-12)
+    np.testing.assert_allclose(
+        roc_auc_score(y, proba, **kwargs), skm.roc_auc_score(y, proba, **kwargs), rtol=1e-12
+    )
     if multi_class == "ovr":
         w = rng.random(5000)
         np.testing.assert_allclose(

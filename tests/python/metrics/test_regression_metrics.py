@@ -14,7 +14,9 @@ def assert_matches(ours, theirs, rtol=1e-12):
 def test_matches_scikit_learn(rng, n, weighted):
     y, p = rng.normal(size=(2, n))
     w = rng.random(n) if weighted else None
-    assert_matches(mean_squared_error(y, p, sample_weight=w), skm.mean_squared_error(y, p, sample_weight=w))
+    assert_matches(
+        mean_squared_error(y, p, sample_weight=w), skm.mean_squared_error(y, p, sample_weight=w)
+    )
 
 
 @pytest.mark.parametrize("multioutput", ["raw_values", "uniform_average", [0.2, 0.3, 0.5]])

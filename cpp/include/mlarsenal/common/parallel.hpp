@@ -62,8 +62,7 @@ template <class Fn>
 void parallel_for_blocks(std::int64_t n, std::int64_t block_size, int n_threads, Fn&& fn) {
   if (block_size < 1) block_size = 1;
   const std::int64_t blocks = num_blocks(n, block_size);
-  const int threads =
-      static_cast<int>(std::min<std::int64_t>(resolve_threads(n_threads), blocks));
+  const int threads = static_cast<int>(std::min<std::int64_t>(resolve_threads(n_threads), blocks));
   if (threads <= 1) {
     for (std::int64_t b = 0; b < blocks; ++b) {
       fn(b, b * block_size, std::min(n, (b + 1) * block_size));
@@ -90,10 +89,12 @@ void parallel_for_blocks(std::int64_t n, std::int64_t block_size, int n_threads,
 template <class Fn>
 void parallel_for(std::int64_t n, int n_threads, Fn&& fn, std::int64_t grain = 1) {
   const int threads = resolve_threads(n_threads);
-  const std::int64_t per_thread = std::max<std::int64_t>(grain, (n + threads - 1) / std::max(threads, 1));
-  parallel_for_blocks(n, per_thread, threads, [&](std::int64_t, std::int64_t begin, std::int64_t end) {
-    for (std::int64_t i = begin; i < end; ++i) fn(i);
-  });
+  const std::int64_t per_thread =
+      std::max<std::int64_t>(grain, (n + threads - 1) / std::max(threads, 1));
+  parallel_for_blocks(n, per_thread, threads,
+                      [&](std::int64_t, std::int64_t begin, std::int64_t end) {
+                        for (std::int64_t i = begin; i < end; ++i) fn(i);
+                      });
 }
 
 // Index of the calling thread inside a parallel region (0 outside one).

@@ -55,8 +55,8 @@ void radix_sort_pairs(std::vector<Key>& keys, std::vector<Payload>& payload, int
   constexpr std::int64_t kMinPerThread = 1 << 16;
   const std::int64_t n = static_cast<std::int64_t>(keys.size());
   if (n < 2) return;
-  const int threads = static_cast<int>(
-      std::max<std::int64_t>(1, std::min<std::int64_t>(resolve_threads(n_threads), n / kMinPerThread)));
+  const int threads = static_cast<int>(std::max<std::int64_t>(
+      1, std::min<std::int64_t>(resolve_threads(n_threads), n / kMinPerThread)));
   const std::int64_t chunk = (n + threads - 1) / threads;
 
   std::vector<Key> keys_out(keys.size());
@@ -65,12 +65,13 @@ void radix_sort_pairs(std::vector<Key>& keys, std::vector<Payload>& payload, int
 
   for (int digit = 0; digit < kDigits; ++digit) {
     const int shift = 8 * digit;
-    parallel_for_blocks(n, chunk, threads, [&](std::int64_t t, std::int64_t begin, std::int64_t end) {
-      auto& c = counts[t];
-      c.fill(0);
-      const Key* k = keys.data();
-      for (std::int64_t i = begin; i < end; ++i) ++c[(k[i] >> shift) & 0xFF];
-    });
+    parallel_for_blocks(n, chunk, threads,
+                        [&](std::int64_t t, std::int64_t begin, std::int64_t end) {
+                          auto& c = counts[t];
+                          c.fill(0);
+                          const Key* k = keys.data();
+                          for (std::int64_t i = begin; i < end; ++i) ++c[(k[i] >> shift) & 0xFF];
+                        });
     // Skip a digit every key shares: the pass would only copy.
     bool trivial = false;
     for (int d = 0; d < 256 && !trivial; ++d) {
@@ -88,16 +89,17 @@ void radix_sort_pairs(std::vector<Key>& keys, std::vector<Payload>& payload, int
         running += c;
       }
     }
-    parallel_for_blocks(n, chunk, threads, [&](std::int64_t t, std::int64_t begin, std::int64_t end) {
-      auto& offset = counts[t];
-      const Key* k = keys.data();
-      const Payload* p = payload.data();
-      for (std::int64_t i = begin; i < end; ++i) {
-        const std::int64_t dst = offset[(k[i] >> shift) & 0xFF]++;
-        keys_out[dst] = k[i];
-        payload_out[dst] = p[i];
-      }
-    });
+    parallel_for_blocks(n, chunk, threads,
+                        [&](std::int64_t t, std::int64_t begin, std::int64_t end) {
+                          auto& offset = counts[t];
+                          const Key* k = keys.data();
+                          const Payload* p = payload.data();
+                          for (std::int64_t i = begin; i < end; ++i) {
+                            const std::int64_t dst = offset[(k[i] >> shift) & 0xFF]++;
+                            keys_out[dst] = k[i];
+                            payload_out[dst] = p[i];
+                          }
+                        });
     keys.swap(keys_out);
     payload.swap(payload_out);
   }

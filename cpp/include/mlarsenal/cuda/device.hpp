@@ -24,7 +24,7 @@ struct RuntimeStatus {
   int runtime_version = 0;  // e.g. 13000; linked runtime, always known
   int driver_version = 0;   // 0 without a driver
   int device_count = 0;
-  std::string error;        // why there are no devices, empty otherwise
+  std::string error;  // why there are no devices, empty otherwise
 };
 
 RuntimeStatus runtime_status();

@@ -50,9 +50,9 @@ void confusion_counts(VectorView<const std::int32_t> true_codes,
 
 // Log loss with the input checks it needs, gathered in the same pass.
 struct LogLossSums {
-  double loss = 0.0;         // sum of w_i * -log(clip(p_i))
+  double loss = 0.0;  // sum of w_i * -log(clip(p_i))
   double weight_sum = 0.0;
-  double min_proba = 0.0;    // over every entry of proba
+  double min_proba = 0.0;  // over every entry of proba
   double max_proba = 0.0;
   std::int64_t nan_count = 0;
   std::int64_t rows_not_normalised = 0;  // rows whose sum is not 1 within rtol
