@@ -5,15 +5,72 @@
 #include <thread>
 #include <vector>
 
+#include "array_conversion.hpp"
 #include "bindings.hpp"
 #include "mlarsenal/common/build_info.hpp"
 #include "mlarsenal/common/cpu_features.hpp"
 #include "mlarsenal/common/errors.hpp"
+#include "mlarsenal/common/label_encoding.hpp"
 #include "mlarsenal/common/parallel.hpp"
 
 namespace py = pybind11;
 
 namespace mlarsenal::bindings {
+namespace {
+
+bool is_int32(const py::array& a) {
+  return a.dtype().is(py::dtype::of<std::int32_t>());
+}
+
+template <class T>
+void mark_present_t(const py::array& values, std::int64_t lo, py::array& present, int n_threads) {
+  const auto v = vector_view<T>(values, "values");
+  auto* out = static_cast<std::uint8_t*>(present.mutable_data());
+  const std::int64_t hi = lo + present.size() - 1;
+  py::gil_scoped_release nogil;
+  mark_present<T>(v, lo, hi, out, n_threads);
+}
+
+template <class T>
+py::array_t<std::int32_t> lookup_codes_t(const py::array& values, std::int64_t lo,
+                                         const py::array_t<std::int32_t>& table, int n_threads) {
+  const auto v = vector_view<T>(values, "values");
+  const auto t = vector_view<std::int32_t>(table, "table");
+  require(t.contiguous(), "table must be contiguous");
+  py::array_t<std::int32_t> codes(v.size);
+  std::int32_t* out = codes.mutable_data();
+  {
+    py::gil_scoped_release nogil;
+    lookup_codes<T>(v, lo, lo + t.size - 1, t.data, out, n_threads);
+  }
+  return codes;
+}
+
+void bind_labels(py::module_& m) {
+  py::module_ lm = m.def_submodule("labels", "Label encoding kernels");
+  lm.def(
+      "mark_present",
+      [](const py::array& values, std::int64_t lo, py::array present, int n_threads) {
+        // Written in place: no conversion may happen, so check instead of casting.
+        require_dtype<std::uint8_t>(present, "present");
+        require(present.ndim() == 1 && present.size() > 0 && present.strides(0) == 1 &&
+                    present.writeable(),
+                "present must be a writable, contiguous, non-empty 1-d array");
+        is_int32(values) ? mark_present_t<std::int32_t>(values, lo, present, n_threads)
+                         : mark_present_t<std::int64_t>(values, lo, present, n_threads);
+      },
+      py::arg("values"), py::arg("lo"), py::arg("present"), py::arg("n_threads"));
+  lm.def(
+      "lookup_codes",
+      [](const py::array& values, std::int64_t lo, const py::array_t<std::int32_t>& table,
+         int n_threads) {
+        return is_int32(values) ? lookup_codes_t<std::int32_t>(values, lo, table, n_threads)
+                                : lookup_codes_t<std::int64_t>(values, lo, table, n_threads);
+      },
+      py::arg("values"), py::arg("lo"), py::arg("table"), py::arg("n_threads"));
+}
+
+}  // namespace
 
 void bind_common(py::module_& m) {
   m.def(
@@ -35,6 +92,8 @@ void bind_common(py::module_& m) {
         return d;
       },
       "Build facts of the native core (see mlarsenal.build_info()).");
+
+  bind_labels(m);
 
   m.def("max_threads", &max_threads,
         "Threads an OpenMP region uses by default (honours OMP_NUM_THREADS and threadpoolctl).");

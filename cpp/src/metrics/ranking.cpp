@@ -5,6 +5,7 @@
 // not depend on the thread count). Unweighted inputs carry the one-byte label
 // through the sort; weighted inputs carry the row index and gather weights.
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <type_traits>
 
@@ -35,6 +36,38 @@ void check_lengths(std::int64_t labels, std::int64_t scores, std::int64_t weight
                                                  " samples");
 }
 
+// Weighted rows carry their index through the sort and gather the weight.
+template <class Index, class T, class Key, class Visit>
+void sweep_weighted(VectorView<const std::uint8_t> positive, VectorView<const T> score,
+                    VectorView<const T> weight, std::vector<Key> keys, int n_threads,
+                    Visit& visit) {
+  const std::int64_t n = score.size;
+  std::vector<Index> index(static_cast<std::size_t>(n));
+  parallel_for(
+      n, n_threads,
+      [&](std::int64_t i) {
+        keys[i] = sortable_key(score[i]);
+        index[i] = static_cast<Index>(i);
+      },
+      1 << 16);
+  radix_sort_pairs(keys, index, n_threads);
+  for (std::int64_t i = 0; i < n;) {
+    double pos = 0.0, neg = 0.0;
+    std::int64_t j = i;
+    const Key key = keys[i];
+    for (; j < n && keys[j] == key; ++j) {
+      const std::int64_t r = static_cast<std::int64_t>(index[j]);
+      const double w = static_cast<double>(weight[r]);
+      if (positive[r])
+        pos += w;
+      else
+        neg += w;
+    }
+    visit(Group<Key>{key, pos, neg});
+    i = j;
+  }
+}
+
 // Calls visit(group) for each group of tied scores, in increasing score order.
 template <class T, class Visit>
 void for_each_tie_group(VectorView<const std::uint8_t> positive, VectorView<const T> score,
@@ -61,30 +94,11 @@ void for_each_tie_group(VectorView<const std::uint8_t> positive, VectorView<cons
     }
     return;
   }
-  using Index = std::uint64_t;
-  std::vector<Index> index(static_cast<std::size_t>(n));
-  parallel_for(
-      n, n_threads,
-      [&](std::int64_t i) {
-        keys[i] = sortable_key(score[i]);
-        index[i] = static_cast<Index>(i);
-      },
-      1 << 16);
-  radix_sort_pairs(keys, index, n_threads);
-  for (std::int64_t i = 0; i < n;) {
-    double pos = 0.0, neg = 0.0;
-    std::int64_t j = i;
-    const Key key = keys[i];
-    for (; j < n && keys[j] == key; ++j) {
-      const std::int64_t r = static_cast<std::int64_t>(index[j]);
-      const double w = static_cast<double>(weight[r]);
-      if (positive[r])
-        pos += w;
-      else
-        neg += w;
-    }
-    visit(Group<Key>{key, pos, neg});
-    i = j;
+  // Row indices as 32-bit payloads when they fit: less memory traffic per pass.
+  if (n <= static_cast<std::int64_t>(UINT32_MAX)) {
+    sweep_weighted<std::uint32_t>(positive, score, weight, std::move(keys), n_threads, visit);
+  } else {
+    sweep_weighted<std::uint64_t>(positive, score, weight, std::move(keys), n_threads, visit);
   }
 }
 

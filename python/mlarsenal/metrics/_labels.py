@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from mlarsenal import _core
+from mlarsenal._threads import effective_n_jobs
 from mlarsenal._validation import column_or_1d
 
 # Largest lookup table used for integer labels (entries).
@@ -41,8 +43,8 @@ def check_same_label_kind(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str
 
 def _integer_range(arrays) -> tuple[int, int] | None:
     """(lo, hi) when every array is integer-typed with a lookup-table-sized range."""
-    if not all(a.dtype.kind in "biu" for a in arrays):
-        return None
+    if not all(a.dtype.kind in "biu" and a.dtype != np.uint64 for a in arrays):
+        return None  # uint64 may not fit the kernels' int64
     non_empty = [a for a in arrays if a.size]
     if not non_empty:
         return None
@@ -54,13 +56,25 @@ def _integer_range(arrays) -> tuple[int, int] | None:
     return lo, hi
 
 
-def encode(arrays, labels=None) -> tuple[np.ndarray, list[np.ndarray]]:
+def _native_int(a: np.ndarray) -> np.ndarray:
+    """`a` in a dtype the native kernels take (int32 or int64)."""
+    if a.dtype in (np.int32, np.int64):
+        return a
+    return a.astype(np.int64)
+
+
+def _lookup(arrays, lo: int, table: np.ndarray, n_threads: int) -> list[np.ndarray]:
+    return [_core.labels.lookup_codes(_native_int(a), lo, table, n_threads) for a in arrays]
+
+
+def encode(arrays, labels=None, *, n_jobs=None) -> tuple[np.ndarray, list[np.ndarray]]:
     """Classes and int32 codes of each array.
 
     Without `labels`, classes are the sorted union of the values. With
     `labels`, classes are `labels` in the given order and values not listed
     get code -1 (ignored by the kernels).
     """
+    n_threads = effective_n_jobs(n_jobs)
     span = _integer_range(arrays)
     if labels is not None:
         classes = np.asarray(labels)
@@ -71,7 +85,7 @@ def encode(arrays, labels=None) -> tuple[np.ndarray, list[np.ndarray]]:
             # Reversed so a duplicated label keeps its first position.
             positions = np.flatnonzero(inside)[::-1]
             lut[classes[positions] - lo] = positions
-            return classes, [lut[a - lo] for a in arrays]
+            return classes, _lookup(arrays, lo, lut, n_threads)
         order = np.argsort(classes, kind="stable")
         sorted_classes = classes[order]
         codes = []
@@ -83,12 +97,12 @@ def encode(arrays, labels=None) -> tuple[np.ndarray, list[np.ndarray]]:
         return classes, codes
     if span is not None:
         lo, hi = span
-        present = np.zeros(hi - lo + 1, dtype=bool)
+        present = np.zeros(hi - lo + 1, dtype=np.uint8)
         for a in arrays:
-            present[a - lo] = True
+            _core.labels.mark_present(_native_int(a), lo, present, n_threads)
         classes = (np.flatnonzero(present) + lo).astype(np.result_type(*arrays))
-        lut = (np.cumsum(present, dtype=np.int32) - 1).astype(np.int32)
-        return classes, [lut[a - lo] for a in arrays]
+        lut = np.cumsum(present, dtype=np.int32) - 1
+        return classes, _lookup(arrays, lo, lut, n_threads)
     classes, inverse = np.unique(np.concatenate(arrays), return_inverse=True)
     inverse = inverse.astype(np.int32)
     codes, start = [], 0

@@ -1,0 +1,48 @@
+"""What one benchmark case is: the data, our call, the peer's call, and how to compare them.
+
+Every callable takes ``(data, n_jobs)`` so the runner and the pytest-benchmark tests call
+ours and the peer the same way; the adapters below say how ``n_jobs`` reaches each library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+# (rows, seed) -> the positional arguments both libraries receive.
+DataBuilder = Callable[[int, int], tuple]
+# (data, n_jobs) -> the result to compare.
+BenchCall = Callable[[tuple, "int | None"], Any]
+# (our result, peer result) -> agreement figures (see benchmarks/quality.py).
+QualityCheck = Callable[[Any, Any], dict]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    make_data: DataBuilder
+    ours: BenchCall
+    peer: BenchCall
+    peer_name: str
+    quality: QualityCheck
+
+
+def call_with_n_jobs(fn: Callable[..., Any]) -> BenchCall:
+    """Adapter for a function that takes the data positionally and ``n_jobs=`` as a keyword."""
+
+    def call(data: tuple, n_jobs: int | None) -> Any:
+        return fn(*data, n_jobs=n_jobs)
+
+    call.__name__ = getattr(fn, "__name__", "call")
+    return call
+
+
+def call_without_n_jobs(fn: Callable[..., Any]) -> BenchCall:
+    """Adapter for a peer with no thread setting (it runs as it always does)."""
+
+    def call(data: tuple, n_jobs: int | None) -> Any:
+        return fn(*data)
+
+    call.__name__ = getattr(fn, "__name__", "call")
+    return call

@@ -1,0 +1,50 @@
+"""How close our result is to the peer's, as JSON-ready figures.
+
+Every check returns the same keys so the report renders any suite without knowing it:
+``ours_value`` and ``peer_value`` (a float, or a short description of an array),
+``max_abs_diff``, ``max_rel_diff`` (None when shapes differ), and ``equal`` (None where exact equality is not
+the question, as for floating-point scores).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Relative differences divide by the peer's magnitude; this keeps a peer value of 0 finite.
+_TINY = np.finfo(np.float64).tiny
+
+
+def scalar_agreement(ours, peer) -> dict:
+    """For a metric that returns one number (AUC, log loss, MSE, accuracy)."""
+    ours, peer = float(ours), float(peer)
+    abs_diff = abs(ours - peer)
+    return {
+        "ours_value": ours,
+        "peer_value": peer,
+        "max_abs_diff": abs_diff,
+        "max_rel_diff": abs_diff / max(abs(peer), _TINY),
+        "equal": None,
+    }
+
+
+def array_agreement(ours, peer) -> dict:
+    """For a result that is an array (a confusion matrix, neighbour indices, ...)."""
+    ours, peer = np.asarray(ours), np.asarray(peer)
+    same_shape = ours.shape == peer.shape
+    if same_shape and ours.size:
+        diff = np.abs(ours.astype(np.float64) - peer.astype(np.float64))
+        max_abs = float(diff.max())
+        max_rel = float((diff / np.maximum(np.abs(peer.astype(np.float64)), _TINY)).max())
+    else:  # nothing to compare: empty arrays agree, different shapes have no distance
+        max_abs = max_rel = 0.0 if same_shape else None
+    return {
+        "ours_value": _describe(ours),
+        "peer_value": _describe(peer),
+        "max_abs_diff": max_abs,
+        "max_rel_diff": max_rel,
+        "equal": bool(same_shape and np.array_equal(ours, peer)),
+    }
+
+
+def _describe(array: np.ndarray) -> str:
+    return f"{array.dtype}[{'x'.join(str(n) for n in array.shape)}]"
