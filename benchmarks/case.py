@@ -14,8 +14,10 @@ from typing import Any
 DataBuilder = Callable[[int, int], tuple]
 # (data, n_jobs) -> the result to compare.
 BenchCall = Callable[[tuple, "int | None"], Any]
-# (our result, peer result) -> agreement figures (see benchmarks/quality.py).
-QualityCheck = Callable[[Any, Any], dict]
+# (our result, peer result) -> agreement figures (see benchmarks/quality.py); with
+# Case.quality_uses_data, (our result, peer result, data), e.g. to score both
+# against a ground truth carried in the data.
+QualityCheck = Callable[..., dict]
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,10 @@ class Case:
     peer: BenchCall
     peer_name: str
     quality: QualityCheck
+    quality_uses_data: bool = False
+    # rows -> bytes one call must read and write (e.g. an optimizer step's parameters,
+    # gradients and state). When given, the report adds each side's GB/s at that traffic.
+    traffic_bytes: Callable[[int], float] | None = None
 
 
 def call_with_n_jobs(fn: Callable[..., Any]) -> BenchCall:

@@ -21,16 +21,24 @@ def compare_case(
     row["peer"] = {"name": case.peer_name}
     try:
         data = case.make_data(rows, seed)
-        ours_timing, ours_result = measure(
-            lambda: case.ours(data, n_jobs), repeats=repeats, warmup=warmup
-        )
+        # The peer runs first, so it is never measured among thread pools that our
+        # calls left behind (spin-waiting OpenMP/OpenBLAS threads slow whoever runs next).
         peer_timing, peer_result = measure(
             lambda: case.peer(data, n_jobs), repeats=repeats, warmup=warmup
+        )
+        ours_timing, ours_result = measure(
+            lambda: case.ours(data, n_jobs), repeats=repeats, warmup=warmup
         )
         row["ours"] = ours_timing.as_dict()
         row["peer"].update(peer_timing.as_dict())
         row["speedup"] = peer_timing.median_s / ours_timing.median_s
-        row["quality"] = case.quality(ours_result, peer_result)
+        if case.traffic_bytes is not None:
+            traffic = case.traffic_bytes(rows)
+            row["traffic_bytes"] = traffic
+            for side, timing in (("ours", ours_timing), ("peer", peer_timing)):
+                row[side]["gb_per_s"] = traffic / timing.median_s / 1e9
+        extra = (data,) if case.quality_uses_data else ()
+        row["quality"] = case.quality(ours_result, peer_result, *extra)
         row["error"] = None
     except Exception as exc:  # recorded in the row and printed, never swallowed
         traceback.print_exc()

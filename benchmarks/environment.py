@@ -27,6 +27,8 @@ RECORDED_ENV_VARS = (
     "OPENBLAS_NUM_THREADS",
     "MKL_NUM_THREADS",
     "MLARSENAL_SIMD",
+    "OMP_WAIT_POLICY",
+    "GOMP_SPINCOUNT",
 )
 
 # Versions worth knowing when they are installed; missing ones are recorded as None.
@@ -38,6 +40,7 @@ RECORDED_DISTRIBUTIONS = (
     "xgboost",
     "faiss-cpu",
     "threadpoolctl",
+    "torch",
 )
 
 

@@ -97,7 +97,10 @@ def _table_row(row: dict) -> str:
 
 
 def _median_min(timing: dict) -> str:
-    return f"{_duration(timing['median_s'])} ({_duration(timing['min_s'])})"
+    text = f"{_duration(timing['median_s'])} ({_duration(timing['min_s'])})"
+    if "gb_per_s" in timing:  # cases that declare their memory traffic (see Case)
+        text += f", {timing['gb_per_s']:.1f} GB/s"
+    return text
 
 
 def _duration(seconds: float) -> str:

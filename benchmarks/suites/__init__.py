@@ -13,6 +13,10 @@ from benchmarks.suite import Suite
 
 SUITE_MODULES = {
     "metrics": "benchmarks.suites.metrics",
+    "optim": "benchmarks.suites.optim",
+    "knn": "benchmarks.suites.knn",
+    "distances": "benchmarks.suites.distances",
+    "kmeans": "benchmarks.suites.kmeans",
 }
 
 

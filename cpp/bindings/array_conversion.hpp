@@ -17,9 +17,16 @@ namespace mlarsenal::bindings {
 
 namespace py = pybind11;
 
+// True when a's dtype is equivalent to T's. (dtype::is() compares object
+// identity, which fails for arrays that were unpickled or memory-mapped.)
+template <class T>
+bool has_dtype(const py::array& a) {
+  return py::isinstance<py::array_t<T>>(a);
+}
+
 template <class T>
 void require_dtype(const py::array& a, const char* name) {
-  if (!a.dtype().is(py::dtype::of<T>())) {
+  if (!has_dtype<T>(a)) {
     throw TypeMismatch(std::string(name) + ": expected dtype " +
                        std::string(py::str(py::dtype::of<T>())) + ", got " +
                        std::string(py::str(a.dtype())));

@@ -19,7 +19,7 @@ namespace mlarsenal::bindings {
 namespace {
 
 bool is_int32(const py::array& a) {
-  return a.dtype().is(py::dtype::of<std::int32_t>());
+  return has_dtype<std::int32_t>(a);
 }
 
 template <class T>

@@ -13,7 +13,7 @@ namespace mlarsenal::bindings {
 namespace {
 
 bool is_float32(const py::array& a) {
-  return a.dtype().is(py::dtype::of<float>());
+  return has_dtype<float>(a);
 }
 
 template <class T>
@@ -129,14 +129,10 @@ void bind_metrics(py::module_& m) {
       "match_sums",
       [](const py::array& a, const py::array& b, const py::object& weight,
          int n_threads) -> py::tuple {
-        const py::dtype dt = a.dtype();
-        if (dt.is(py::dtype::of<std::uint8_t>()))
-          return match_sums_t<std::uint8_t>(a, b, weight, n_threads);
-        if (dt.is(py::dtype::of<std::int32_t>()))
-          return match_sums_t<std::int32_t>(a, b, weight, n_threads);
-        if (dt.is(py::dtype::of<std::int64_t>()))
-          return match_sums_t<std::int64_t>(a, b, weight, n_threads);
-        if (dt.is(py::dtype::of<float>())) return match_sums_t<float>(a, b, weight, n_threads);
+        if (has_dtype<std::uint8_t>(a)) return match_sums_t<std::uint8_t>(a, b, weight, n_threads);
+        if (has_dtype<std::int32_t>(a)) return match_sums_t<std::int32_t>(a, b, weight, n_threads);
+        if (has_dtype<std::int64_t>(a)) return match_sums_t<std::int64_t>(a, b, weight, n_threads);
+        if (has_dtype<float>(a)) return match_sums_t<float>(a, b, weight, n_threads);
         return match_sums_t<double>(a, b, weight, n_threads);
       },
       py::arg("y_true"), py::arg("y_pred"), py::arg("sample_weight"), py::arg("n_threads"));
@@ -145,8 +141,7 @@ void bind_metrics(py::module_& m) {
       "confusion_counts",
       [](const py::array& t, const py::array& p, const py::object& weight, std::int64_t n_classes,
          int n_threads) {
-        const bool real_weights =
-            !weight.is_none() && weight.cast<py::array>().dtype().is(py::dtype::of<double>());
+        const bool real_weights = !weight.is_none() && has_dtype<double>(weight.cast<py::array>());
         return real_weights ? confusion_counts_t<double>(t, p, weight, n_classes, n_threads)
                             : confusion_counts_t<std::int64_t>(t, p, weight, n_classes, n_threads);
       },

@@ -11,7 +11,7 @@ from mlarsenal._build_info import build_info
 from mlarsenal._threads import effective_n_jobs
 from mlarsenal._version import __version__
 
-_SUBPACKAGES = ("metrics",)
+_SUBPACKAGES = ("cluster", "metrics", "neighbors", "optim")
 
 __all__ = ["__version__", "build_info", "effective_n_jobs", *_SUBPACKAGES]
 

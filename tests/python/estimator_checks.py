@@ -18,7 +18,14 @@ from __future__ import annotations
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 # Estimator class name -> {check function name: why it is expected to fail}.
-EXPECTED_FAILURES: dict[str, dict[str, str]] = {}
+EXPECTED_FAILURES: dict[str, dict[str, str]] = {
+    "KMeans": {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "k-means++ and random seeding draw from the rows, so repeating a row is not the "
+            "same draw as doubling its weight; scikit-learn's own KMeans fails it likewise"
+        ),
+    },
+}
 
 
 def expected_failed_checks(estimator) -> dict[str, str]:

@@ -1,3 +1,4 @@
+#include "dot_kernels.hpp"
 #include "mlarsenal/common/cpu_features.hpp"
 #include "reductions.hpp"
 
@@ -17,6 +18,24 @@ const ReductionKernels& reductions() {
 #endif
       default:
         return scalar::kernels;
+    }
+  }();
+  return table;
+}
+
+const DotKernels& dot_kernels() {
+  static const DotKernels& table = []() -> const DotKernels& {
+    switch (active_simd_level()) {
+#if defined(MLARSENAL_HAVE_AVX512_TU)
+      case SimdLevel::avx512:
+        return avx512::dot_table;
+#endif
+#if defined(MLARSENAL_HAVE_AVX2_TU)
+      case SimdLevel::avx2:
+        return avx2::dot_table;
+#endif
+      default:
+        return scalar::dot_table;
     }
   }();
   return table;

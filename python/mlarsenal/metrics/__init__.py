@@ -12,6 +12,7 @@ can be computed from many Python threads at once.
 """
 
 from mlarsenal.metrics._classification import accuracy_score, confusion_matrix, log_loss
+from mlarsenal.metrics._distance import pairwise_distances
 from mlarsenal.metrics._ranking import roc_auc_score
 from mlarsenal.metrics._regression import mean_squared_error
 
@@ -20,5 +21,6 @@ __all__ = [
     "confusion_matrix",
     "log_loss",
     "mean_squared_error",
+    "pairwise_distances",
     "roc_auc_score",
 ]

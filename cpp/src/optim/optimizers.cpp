@@ -1,0 +1,205 @@
+// Multi-tensor scheduling of the optimizer steps (contract: optimizers.hpp).
+//
+// The tensors of a group are laid end to end in one virtual index space and cut
+// into fixed blocks of kBlockElements; each block runs the element loop of the
+// active instruction set (cpp/src/simd/optim_steps_*) over the pieces of the
+// tensors it covers. A block touches every byte it owns exactly once, so a step
+// is one streaming pass over params, grads and state.
+#include <algorithm>
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "../simd/optim_steps.hpp"
+#include "mlarsenal/common/cpu_features.hpp"
+#include "mlarsenal/common/errors.hpp"
+#include "mlarsenal/common/parallel.hpp"
+#include "mlarsenal/optim/optimizers.hpp"
+
+namespace mlarsenal::optim {
+namespace {
+
+const simd::OptimKernels& kernels() {
+  // Chosen once; a function-local static is initialised thread-safely.
+  static const simd::OptimKernels& table = []() -> const simd::OptimKernels& {
+    switch (active_simd_level()) {
+#if defined(MLARSENAL_HAVE_AVX512_TU)
+      case SimdLevel::avx512:
+        return simd::avx512::optim_table;
+#endif
+#if defined(MLARSENAL_HAVE_AVX2_TU)
+      case SimdLevel::avx2:
+        return simd::avx2::optim_table;
+#endif
+      default:
+        return simd::scalar::optim_table;
+    }
+  }();
+  return table;
+}
+
+template <class T>
+const simd::OptimStepKernels<T>& kernels_for();
+template <>
+const simd::OptimStepKernels<float>& kernels_for<float>() {
+  return kernels().f32;
+}
+template <>
+const simd::OptimStepKernels<double>& kernels_for<double>() {
+  return kernels().f64;
+}
+
+// One array of a tensor, for the checks below; `used` false skips it (an
+// array the options do not need may be null).
+struct Span {
+  const void* data;
+  const char* name;
+  bool used = true;
+};
+
+// Throws unless every used array is non-null (when numel > 0) and no two
+// overlap: the element loops take __restrict pointers.
+template <class T>
+void check_arrays(std::int64_t index, std::int64_t numel, std::initializer_list<Span> arrays) {
+  const std::string where = "optimizer tensor " + std::to_string(index) + ": ";
+  require(numel >= 0, where + "numel must be >= 0");
+  if (numel == 0) return;
+  const auto bytes = static_cast<std::uintptr_t>(numel) * sizeof(T);
+  for (auto a = arrays.begin(); a != arrays.end(); ++a) {
+    if (!a->used) continue;
+    require(a->data != nullptr, where + a->name + " is null");
+    const auto a_begin = reinterpret_cast<std::uintptr_t>(a->data);
+    for (auto b = arrays.begin(); b != a; ++b) {
+      if (!b->used) continue;
+      const auto b_begin = reinterpret_cast<std::uintptr_t>(b->data);
+      require(a_begin + bytes <= b_begin || b_begin + bytes <= a_begin,
+              where + a->name + " and " + b->name + " share memory");
+    }
+  }
+}
+
+// Runs fn(tensor, begin, end) over every non-empty piece [begin, end) of every
+// tensor, in parallel over fixed blocks of the concatenated index space.
+template <class Tensor, class Fn>
+void for_each_piece(const Tensor* tensors, std::int64_t n_tensors, int n_threads, Fn fn) {
+  std::vector<std::int64_t> offsets(static_cast<std::size_t>(n_tensors) + 1, 0);
+  for (std::int64_t t = 0; t < n_tensors; ++t) offsets[t + 1] = offsets[t] + tensors[t].numel;
+  const std::int64_t total = offsets.back();
+  parallel_for_blocks(
+      total, kBlockElements, n_threads, [&](std::int64_t, std::int64_t begin, std::int64_t end) {
+        // Last tensor starting at or before `begin` (skips empty tensors before it).
+        auto t = static_cast<std::int64_t>(std::upper_bound(offsets.begin(), offsets.end(), begin) -
+                                           offsets.begin() - 1);
+        for (; t < n_tensors && offsets[t] < end; ++t) {
+          const std::int64_t lo = std::max(begin, offsets[t]) - offsets[t];
+          const std::int64_t hi = std::min(end, offsets[t + 1]) - offsets[t];
+          if (hi > lo) fn(tensors[t], lo, hi);
+        }
+      });
+}
+
+void check_count(std::int64_t n_tensors) {
+  require(n_tensors >= 0, "n_tensors must be >= 0");
+}
+
+}  // namespace
+
+template <class T>
+void sgd_step(const SgdOptions& options, const SgdTensor<T>* tensors, std::int64_t n_tensors,
+              int n_threads) {
+  check_count(n_tensors);
+  for (std::int64_t i = 0; i < n_tensors; ++i) {
+    const auto& t = tensors[i];
+    check_arrays<T>(i, t.numel,
+                    {{t.param, "param"},
+                     {t.grad, "grad"},
+                     {t.momentum_buffer, "momentum_buffer", options.momentum != 0.0}});
+  }
+  const auto kernel = kernels_for<T>().sgd;
+  for_each_piece(tensors, n_tensors, n_threads,
+                 [&](const SgdTensor<T>& t, auto lo, auto hi) { kernel(options, t, lo, hi); });
+}
+
+template <class T>
+void adam_step(const AdamOptions& options, const AdamTensor<T>* tensors, std::int64_t n_tensors,
+               int n_threads) {
+  check_count(n_tensors);
+  for (std::int64_t i = 0; i < n_tensors; ++i) {
+    const auto& t = tensors[i];
+    check_arrays<T>(i, t.numel,
+                    {{t.param, "param"},
+                     {t.grad, "grad"},
+                     {t.exp_avg, "exp_avg"},
+                     {t.exp_avg_sq, "exp_avg_sq"},
+                     {t.max_exp_avg_sq, "max_exp_avg_sq", options.amsgrad}});
+  }
+  const auto kernel = kernels_for<T>().adam;
+  for_each_piece(tensors, n_tensors, n_threads,
+                 [&](const AdamTensor<T>& t, auto lo, auto hi) { kernel(options, t, lo, hi); });
+}
+
+template <class T>
+void rmsprop_step(const RmspropOptions& options, const RmspropTensor<T>* tensors,
+                  std::int64_t n_tensors, int n_threads) {
+  check_count(n_tensors);
+  const bool momentum = options.momentum > 0.0;
+  for (std::int64_t i = 0; i < n_tensors; ++i) {
+    const auto& t = tensors[i];
+    check_arrays<T>(i, t.numel,
+                    {{t.param, "param"},
+                     {t.grad, "grad"},
+                     {t.square_avg, "square_avg"},
+                     {t.grad_avg, "grad_avg", options.centered},
+                     {t.momentum_buffer, "momentum_buffer", momentum}});
+  }
+  const auto kernel = kernels_for<T>().rmsprop;
+  for_each_piece(tensors, n_tensors, n_threads,
+                 [&](const RmspropTensor<T>& t, auto lo, auto hi) { kernel(options, t, lo, hi); });
+}
+
+template <class T>
+void adagrad_step(const AdagradOptions& options, const AdagradTensor<T>* tensors,
+                  std::int64_t n_tensors, int n_threads) {
+  check_count(n_tensors);
+  for (std::int64_t i = 0; i < n_tensors; ++i) {
+    const auto& t = tensors[i];
+    check_arrays<T>(i, t.numel, {{t.param, "param"}, {t.grad, "grad"}, {t.sum, "sum"}});
+  }
+  const auto kernel = kernels_for<T>().adagrad;
+  for_each_piece(tensors, n_tensors, n_threads,
+                 [&](const AdagradTensor<T>& t, auto lo, auto hi) { kernel(options, t, lo, hi); });
+}
+
+template <class T>
+void lion_step(const LionOptions& options, const LionTensor<T>* tensors, std::int64_t n_tensors,
+               int n_threads) {
+  check_count(n_tensors);
+  for (std::int64_t i = 0; i < n_tensors; ++i) {
+    const auto& t = tensors[i];
+    check_arrays<T>(i, t.numel, {{t.param, "param"}, {t.grad, "grad"}, {t.exp_avg, "exp_avg"}});
+  }
+  const auto kernel = kernels_for<T>().lion;
+  for_each_piece(tensors, n_tensors, n_threads,
+                 [&](const LionTensor<T>& t, auto lo, auto hi) { kernel(options, t, lo, hi); });
+}
+
+const char* optimizer_kernels_isa() {
+  return kernels().isa;
+}
+
+#define MLARSENAL_INSTANTIATE_OPTIM(T)                                                        \
+  template void sgd_step<T>(const SgdOptions&, const SgdTensor<T>*, std::int64_t, int);       \
+  template void adam_step<T>(const AdamOptions&, const AdamTensor<T>*, std::int64_t, int);    \
+  template void rmsprop_step<T>(const RmspropOptions&, const RmspropTensor<T>*, std::int64_t, \
+                                int);                                                         \
+  template void adagrad_step<T>(const AdagradOptions&, const AdagradTensor<T>*, std::int64_t, \
+                                int);                                                         \
+  template void lion_step<T>(const LionOptions&, const LionTensor<T>*, std::int64_t, int);
+
+MLARSENAL_INSTANTIATE_OPTIM(float)
+MLARSENAL_INSTANTIATE_OPTIM(double)
+
+#undef MLARSENAL_INSTANTIATE_OPTIM
+
+}  // namespace mlarsenal::optim

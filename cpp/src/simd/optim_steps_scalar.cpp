@@ -1,0 +1,4 @@
+// Optimizer element loops built for the scalar instruction set (flags: cmake/MlarsenalSimd.cmake).
+#define MLARSENAL_SIMD_NS scalar
+#define MLARSENAL_SIMD_NAME "scalar"
+#include "optim_steps_impl.inc"

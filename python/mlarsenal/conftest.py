@@ -1,0 +1,16 @@
+"""Doctest collection of the package (pytest runs the docstrings as tests).
+
+A subpackage built on an optional dependency imports it at import time (mlarsenal.optim needs
+torch), so without that dependency its modules cannot even be collected: skip them instead.
+"""
+
+import importlib.util
+
+# subpackage directory -> the optional module it cannot be imported without
+_NEEDS_OPTIONAL = {"optim": "torch"}
+
+collect_ignore = [
+    package
+    for package, module in _NEEDS_OPTIONAL.items()
+    if importlib.util.find_spec(module) is None
+]

@@ -1,0 +1,164 @@
+"""What every neighbour estimator shares: the fitted index and its queries."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from mlarsenal import _core
+from mlarsenal._threads import effective_n_jobs
+from mlarsenal._validation import validate_features
+from mlarsenal.metrics._distance import resolve_metric
+
+
+def _check_count(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} does not take {type(value).__name__} value, enter integer value")
+    if value <= 0:
+        raise ValueError(f"Expected {name} > 0. Got {value}")
+    return int(value)
+
+
+class NeighborsBase(BaseEstimator):
+    """Parameters and search methods; subclasses add fit targets and predictions."""
+
+    def __init__(self, n_neighbors=5, radius=1.0, *, metric="minkowski", p=2, n_jobs=None):
+        self.n_neighbors = n_neighbors
+        self.radius = radius
+        self.metric = metric
+        self.p = p
+        self.n_jobs = n_jobs
+
+    # ------------------------------------------------------------------ fit
+    def _fit_index(self, X):
+        self._metric_code, self._metric_p, self.effective_metric_ = resolve_metric(
+            self.metric, self.p
+        )
+        self.effective_metric_params_ = (
+            {"p": self._metric_p} if self.effective_metric_ == "minkowski" else {}
+        )
+        if self.n_neighbors is not None:
+            _check_count(self.n_neighbors, "n_neighbors")
+        X = validate_features(self, X, reset=True, dtype=(np.float64, np.float32))
+        self._fit_X = np.ascontiguousarray(X)
+        self.n_samples_fit_ = X.shape[0]
+        return self
+
+    def _query(self, X):
+        """Validated queries in the index's dtype; None means the training rows."""
+        check_is_fitted(self)
+        if X is None:
+            return None
+        X = validate_features(self, X, reset=False, dtype=(np.float64, np.float32))
+        return np.ascontiguousarray(X, dtype=self._fit_X.dtype)
+
+    def _threads(self) -> int:
+        return effective_n_jobs(self.n_jobs)
+
+    # ------------------------------------------------------------------ k nearest
+    def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
+        """Indices of (and distances to) the k nearest training rows of each query.
+
+        With X=None the training rows are the queries and each row is not its
+        own neighbour. Nearest first; ties go to the smaller index.
+        """
+        k = _check_count(self.n_neighbors if n_neighbors is None else n_neighbors, "n_neighbors")
+        queries = self._query(X)
+        query_is_train = queries is None
+        if query_is_train:
+            queries = self._fit_X
+            k += 1
+        if k > self.n_samples_fit_:
+            shown = k - 1 if query_is_train else k
+            raise ValueError(
+                f"Expected n_neighbors <= n_samples_fit, but n_neighbors = {shown}, "
+                f"n_samples_fit = {self.n_samples_fit_}, n_samples = {queries.shape[0]}"
+            )
+        dist, ind = _core.neighbors.knn_search(
+            queries, self._fit_X, self._metric_code, self._metric_p, k, self._threads()
+        )
+        if query_is_train:
+            dist, ind = _drop_self(dist, ind)
+        return (dist, ind) if return_distance else ind
+
+    def kneighbors_graph(self, X=None, n_neighbors=None, mode="connectivity"):
+        """Sparse (n_queries, n_samples_fit) graph of the k nearest neighbours."""
+        if mode not in ("connectivity", "distance"):
+            raise ValueError(f'mode must be "connectivity" or "distance", got {mode!r}')
+        dist, ind = self.kneighbors(X, n_neighbors, return_distance=True)
+        n_queries, k = ind.shape
+        data = np.ones(ind.size) if mode == "connectivity" else dist.ravel()
+        indptr = np.arange(0, n_queries * k + 1, k)
+        return sparse.csr_matrix(
+            (data, ind.ravel(), indptr), shape=(n_queries, self.n_samples_fit_)
+        )
+
+    # ------------------------------------------------------------------ radius
+    def radius_neighbors(self, X=None, radius=None, return_distance=True, sort_results=False):
+        """Training rows within `radius` of each query (inclusive), as object arrays.
+
+        sort_results=True orders each query's neighbours by distance (ties by
+        index); otherwise by index. With X=None a row is not its own neighbour.
+        """
+        radius = self.radius if radius is None else radius
+        if isinstance(radius, bool) or not isinstance(radius, numbers.Real) or not radius >= 0:
+            raise ValueError(f"radius must be a non-negative number, got {radius!r}")
+        indptr, ind, dist = self._radius_csr(X, float(radius), sort_results)
+        splits = indptr[1:-1]
+        neigh_ind = _object_array(np.split(ind, splits))
+        if not return_distance:
+            return neigh_ind
+        return _object_array(np.split(dist, splits)), neigh_ind
+
+    def radius_neighbors_graph(self, X=None, radius=None, mode="connectivity", sort_results=False):
+        """Sparse (n_queries, n_samples_fit) graph of the neighbours within `radius`."""
+        if mode not in ("connectivity", "distance"):
+            raise ValueError(f'mode must be "connectivity" or "distance", got {mode!r}')
+        radius = self.radius if radius is None else radius
+        indptr, ind, dist = self._radius_csr(X, float(radius), sort_results)
+        data = np.ones(ind.size) if mode == "connectivity" else dist
+        return sparse.csr_matrix((data, ind, indptr), shape=(len(indptr) - 1, self.n_samples_fit_))
+
+    def _radius_csr(self, X, radius, sort_results):
+        queries = self._query(X)
+        query_is_train = queries is None
+        if query_is_train:
+            queries = self._fit_X
+        indptr, ind, dist = _core.neighbors.radius_search(
+            queries, self._fit_X, self._metric_code, self._metric_p, radius, sort_results,
+            self._threads(),
+        )  # fmt: skip
+        if query_is_train:
+            keep = ind != np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+            counts = (
+                np.add.reduceat(keep, indptr[:-1]) if len(ind) else np.zeros(len(indptr) - 1, int)
+            )
+            counts = np.where(np.diff(indptr) > 0, counts, 0)
+            ind, dist = ind[keep], dist[keep]
+            indptr = np.concatenate([[0], np.cumsum(counts)])
+        return indptr, ind, dist
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        return tags
+
+
+def _drop_self(dist, ind):
+    """Remove each training row from its own neighbour list (k+1 -> k)."""
+    n, k1 = ind.shape
+    mask = ind != np.arange(n)[:, None]
+    # A row absent from its own list (duplicates tie ahead of it): drop the last.
+    no_self = mask.all(axis=1)
+    mask[no_self, -1] = False
+    return dist[mask].reshape(n, k1 - 1), ind[mask].reshape(n, k1 - 1)
+
+
+def _object_array(parts) -> np.ndarray:
+    out = np.empty(len(parts), dtype=object)
+    out[:] = parts
+    return out

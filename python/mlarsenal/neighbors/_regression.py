@@ -1,0 +1,58 @@
+"""KNeighborsRegressor."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import RegressorMixin
+
+from mlarsenal._validation import check_consistent_length
+from mlarsenal.neighbors._base import NeighborsBase
+from mlarsenal.neighbors._weights import check_weights, neighbor_weights
+
+
+class KNeighborsRegressor(RegressorMixin, NeighborsBase):
+    """Mean target of the k nearest training rows, as :class:`sklearn.neighbors.KNeighborsRegressor`.
+
+    weights: ``"uniform"`` or ``"distance"`` (1/distance; exact matches win
+    outright). y may be (n_samples,) or (n_samples, n_outputs).
+
+    >>> import numpy as np
+    >>> from mlarsenal.neighbors import KNeighborsRegressor
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> KNeighborsRegressor(n_neighbors=2).fit(X, [0.0, 0.0, 1.0, 1.0]).predict([[1.6]])
+    array([0.5])
+    """
+
+    def __init__(self, n_neighbors=5, *, weights="uniform", metric="minkowski", p=2, n_jobs=None):
+        super().__init__(n_neighbors=n_neighbors, metric=metric, p=p, n_jobs=n_jobs)
+        self.weights = weights
+
+    def fit(self, X, y):
+        check_weights(self.weights)
+        self._fit_index(X)
+        if y is None:
+            raise ValueError("requires y to be passed, but the target y is None")
+        y = np.asarray(y)
+        if y.ndim == 0 or y.ndim > 2:
+            raise ValueError(f"y must be 1-d or 2-d, got shape {y.shape}")
+        check_consistent_length(X=self._fit_X, y=y)
+        y = y.astype(np.float64)
+        if not np.isfinite(y).all():
+            raise ValueError("y contains NaN or infinity")
+        self._y = y
+        return self
+
+    def predict(self, X):
+        dist, ind = self.kneighbors(X)
+        weight = neighbor_weights(dist, self.weights)
+        targets = self._y[ind]  # (n_queries, k) or (n_queries, k, n_outputs)
+        if weight is None:
+            return targets.mean(axis=1)
+        if targets.ndim == 3:
+            weight = weight[:, :, None]
+        return (targets * weight).sum(axis=1) / weight.sum(axis=1)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
