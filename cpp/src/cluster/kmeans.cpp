@@ -115,7 +115,7 @@ double assign_labels(MatrixView<const T> x, VectorView<const T> weight, const T*
                      std::int64_t k, int n_threads, std::int32_t* labels) {
   check_inputs(x.rows, x.cols, x.col_stride, k, weight.size);
   const MatrixView<const T> c(centers, k, x.cols, x.cols, 1);
-  const DotScanner<T> scanner(x, c, kSquared);
+  const DotScanner<T> scanner(x, c, kSquared, n_threads);
   const std::int64_t chunk = chunk_size(x.rows, k, x.cols);
   std::vector<double> partial(static_cast<std::size_t>(num_blocks(x.rows, chunk)), 0.0);
   parallel_for_blocks(
@@ -147,7 +147,7 @@ LloydResult lloyd(MatrixView<const T> x, VectorView<const T> weight, T* centers,
 
   for (std::int64_t iter = 0; iter < max_iter; ++iter) {
     const MatrixView<const T> c(centers, k, d, d, 1);
-    const DotScanner<T> scanner(x, c, kSquared, &x_norms);
+    const DotScanner<T> scanner(x, c, kSquared, n_threads, &x_norms);
     std::fill(sums.begin(), sums.end(), 0.0);
     std::fill(weights.begin(), weights.end(), 0.0);
     parallel_for_blocks(n, chunk, n_threads,

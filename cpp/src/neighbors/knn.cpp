@@ -183,7 +183,7 @@ void knn_search(MatrixView<const T> x, MatrixView<const T> y, MetricSpec metric,
   require(metric.metric != Metric::minkowski || metric.p >= 1, "minkowski p must be >= 1");
   if (x.rows == 0) return;
   if (detail::uses_dot_products(metric.metric)) {
-    const DotScanner<T> scanner(x, y, metric);
+    const DotScanner<T> scanner(x, y, metric, n_threads);
     search<T>(scanner, x, y, metric, k, true, n_threads, indices, distances);
   } else {
     const DirectScanner<T> scanner(x, y, metric);

@@ -31,7 +31,7 @@ void pairwise_distances(MatrixView<const T> x, MatrixView<const T> y, MetricSpec
     for (std::int64_t j = 0; j < count; ++j) row[j] = static_cast<T>(value(j));
   };
   if (detail::uses_dot_products(metric.metric)) {
-    const detail::DotScanner<T> scanner(x, y, metric);
+    const detail::DotScanner<T> scanner(x, y, metric, n_threads);
     parallel_for_blocks(
         n_x, detail::DotScanner<T>::range_per_thread(n_x, resolve_threads(n_threads)), n_threads,
         [&](std::int64_t, std::int64_t q0, std::int64_t q1) {

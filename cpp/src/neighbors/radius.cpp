@@ -79,7 +79,7 @@ RadiusNeighbors<T> radius_search(MatrixView<const T> x, MatrixView<const T> y, M
   require(radius >= 0, "radius must be non-negative");
   require(metric.metric != Metric::minkowski || metric.p >= 1, "minkowski p must be >= 1");
   if (detail::uses_dot_products(metric.metric)) {
-    const detail::DotScanner<T> scanner(x, y, metric);
+    const detail::DotScanner<T> scanner(x, y, metric, n_threads);
     return collect<T>(scanner, x, y, metric, radius, sort_results, true, n_threads);
   }
   const detail::DirectScanner<T> scanner(x, y, metric);

@@ -22,6 +22,7 @@
 #include "../simd/dot_kernels.hpp"
 #include "exact_distance.hpp"
 #include "mlarsenal/common/array_view.hpp"
+#include "mlarsenal/common/parallel.hpp"
 
 namespace mlarsenal::neighbors::detail {
 
@@ -67,9 +68,10 @@ class DotScanner {
     return std::max<std::int64_t>(kQueryTile, (per + kQueryTile - 1) / kQueryTile * kQueryTile);
   }
 
-  // x_squared_norms: |x_i|^2 in double, when the caller already has them
-  // (k-means rescans the same points every iteration); else computed here.
-  DotScanner(MatrixView<const T> x, MatrixView<const T> y, MetricSpec metric,
+  // Norms are computed on up to n_threads threads. x_squared_norms: |x_i|^2
+  // in double, when the caller already has them (k-means rescans the same
+  // points every iteration).
+  DotScanner(MatrixView<const T> x, MatrixView<const T> y, MetricSpec metric, int n_threads = 1,
              const std::vector<double>* x_squared_norms = nullptr)
       : x_(x),
         y_(y),
@@ -80,18 +82,26 @@ class DotScanner {
         y_scale_(static_cast<std::size_t>(y.rows)) {
     const bool cosine = metric.metric == Metric::cosine;
     const std::int64_t d = x.cols;
-    for (std::int64_t i = 0; i < x.rows; ++i) {
-      const double n2 = x_squared_norms ? (*x_squared_norms)[i] : squared_norm(&x(i, 0), d);
-      x_scale_[i] =
-          cosine ? (n2 > 0 ? static_cast<T>(1.0 / std::sqrt(n2)) : T(0)) : static_cast<T>(n2);
-      max_x_ = std::max(max_x_, n2);
-    }
-    for (std::int64_t j = 0; j < y.rows; ++j) {
-      const double n2 = squared_norm(&y(j, 0), d);
-      y_add_[j] = cosine ? T(0) : static_cast<T>(n2);
-      y_scale_[j] = cosine ? (n2 > 0 ? static_cast<T>(1.0 / std::sqrt(n2)) : T(0)) : T(1);
-      max_y_ = std::max(max_y_, n2);
-    }
+    auto inverse_norm = [](double n2) {
+      return n2 > 0 ? static_cast<T>(1.0 / std::sqrt(n2)) : T(0);
+    };
+    parallel_for(
+        x.rows, n_threads,
+        [&](std::int64_t i) {
+          const double n2 = x_squared_norms ? (*x_squared_norms)[i] : squared_norm(&x(i, 0), d);
+          x_scale_[i] = cosine ? inverse_norm(n2) : static_cast<T>(n2);
+        },
+        4096);
+    std::vector<double> y_norms(static_cast<std::size_t>(y.rows));
+    parallel_for(
+        y.rows, n_threads,
+        [&](std::int64_t j) {
+          const double n2 = y_norms[j] = squared_norm(&y(j, 0), d);
+          y_add_[j] = cosine ? T(0) : static_cast<T>(n2);
+          y_scale_[j] = cosine ? inverse_norm(n2) : T(1);
+        },
+        4096);
+    for (double n2 : y_norms) max_y_ = std::max(max_y_, n2);
     // Rows of at most ~256 KiB of packed database per block (L2-resident),
     // a multiple of the panel width.
     const std::int64_t nr = kernel_.nr;
@@ -165,7 +175,7 @@ class DotScanner {
   std::vector<T> x_scale_;  // |x|^2, or 1/|x| for cosine
   std::vector<T> y_add_;    // |y|^2, or 0 for cosine
   std::vector<T> y_scale_;  // 1, or 1/|y| for cosine
-  double max_x_ = 0.0, max_y_ = 0.0;
+  double max_y_ = 0.0;
   std::int64_t db_block_ = 0;
 };
 

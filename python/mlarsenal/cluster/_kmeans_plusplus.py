@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.utils import check_random_state
+from threadpoolctl import threadpool_limits
 
 from mlarsenal import _core
 from mlarsenal._threads import effective_n_jobs
@@ -41,24 +42,41 @@ def kmeans_plusplus(
     )  # fmt: skip
 
 
-def _squared_distances(A, X, n_threads):
-    """(len(A), len(X)) squared distances. X is the query side of the kernel:
-    it is split between threads and the few rows of A are packed once."""
-    return _core.neighbors.pairwise_distances(X, A, _SQEUCLIDEAN, 2.0, n_threads).T
+def _single_threaded_blas():
+    # The potentials are small BLAS products; a multi-threaded BLAS would leave
+    # its threads spinning between them and steal the cores our kernel needs
+    # (a quarter of the run time was spent in them).
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _squared_distances(A, X, n_threads, dtype):
+    """(len(A), len(X)) squared distances in `dtype`, computed in float64.
+
+    float64 first, then rounded, as scikit-learn does for float32 data: the
+    potentials and their cumulative sums then match its values, and so do the
+    rows its random draws pick. X is the query side of the kernel: it is split
+    between threads and the few rows of A are packed once.
+    """
+    distances = _core.neighbors.pairwise_distances(X, A, _SQEUCLIDEAN, 2.0, n_threads)
+    return np.ascontiguousarray(distances.T, dtype=dtype)
 
 
 def _greedy_kmeans_plusplus(X, n_clusters, weight, random_state, n_local_trials, n_threads):
+    with _single_threaded_blas():
+        return _seed(X, n_clusters, weight, random_state, n_local_trials, n_threads)
+
+
+def _seed(X, n_clusters, weight, random_state, n_local_trials, n_threads):
     n_samples, n_features = X.shape
     if n_local_trials is None:
         # scikit-learn's choice (Arthur & Vassilvitskii suggest O(log k) trials).
         n_local_trials = 2 + int(np.log(n_clusters))
     centers = np.empty((n_clusters, n_features), dtype=X.dtype)
     indices = np.full(n_clusters, -1, dtype=int)
+    X64 = X if X.dtype == np.float64 else X.astype(np.float64)
     center_id = random_state.choice(n_samples, p=weight / weight.sum())
     centers[0], indices[0] = X[center_id], center_id
-    closest = np.ascontiguousarray(
-        _squared_distances(X[center_id : center_id + 1], X, n_threads)[0]
-    )
+    closest = _squared_distances(X64[center_id : center_id + 1], X64, n_threads, X.dtype)[0]
     potential = closest @ weight
     for c in range(1, n_clusters):
         # Candidates drawn with probability proportional to weight * distance^2;
@@ -66,7 +84,7 @@ def _greedy_kmeans_plusplus(X, n_clusters, weight, random_state, n_local_trials,
         targets = random_state.uniform(size=n_local_trials) * potential
         candidates = np.searchsorted(np.cumsum(weight * closest), targets)
         np.clip(candidates, None, closest.size - 1, out=candidates)
-        to_candidates = _squared_distances(np.ascontiguousarray(X[candidates]), X, n_threads)
+        to_candidates = _squared_distances(X64[candidates], X64, n_threads, X.dtype)
         np.minimum(closest, to_candidates, out=to_candidates)
         potentials = to_candidates @ weight
         best = int(np.argmin(potentials))
