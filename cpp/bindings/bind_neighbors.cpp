@@ -14,7 +14,7 @@ namespace mlarsenal::bindings {
 namespace {
 
 neighbors::MetricSpec metric_spec(int metric, double p) {
-  require(metric >= 0 && metric <= static_cast<int>(neighbors::Metric::minkowski),
+  require(metric >= 0 && metric <= static_cast<int>(neighbors::Metric::inner_product),
           "unknown metric code " + std::to_string(metric));
   return {static_cast<neighbors::Metric>(metric), p};
 }

@@ -11,7 +11,8 @@
 namespace mlarsenal::neighbors::detail {
 
 inline bool uses_dot_products(Metric m) {
-  return m == Metric::sqeuclidean || m == Metric::euclidean || m == Metric::cosine;
+  return m == Metric::sqeuclidean || m == Metric::euclidean || m == Metric::cosine ||
+         m == Metric::inner_product;
 }
 
 // The distance's value before its final monotone transform (squared for
@@ -38,6 +39,9 @@ double ranking_distance(const T* x, const T* y, std::int64_t d, MetricSpec m) {
       if (xx == 0.0 || yy == 0.0) return 1.0;
       return std::clamp(1.0 - acc / (std::sqrt(xx) * std::sqrt(yy)), 0.0, 2.0);
     }
+    case Metric::inner_product:
+      for (std::int64_t p = 0; p < d; ++p) acc += static_cast<double>(x[p]) * y[p];
+      return -acc;
     case Metric::manhattan:
       for (std::int64_t p = 0; p < d; ++p)
         acc += std::fabs(static_cast<double>(x[p]) - static_cast<double>(y[p]));

@@ -41,6 +41,7 @@ void pairwise_distances(MatrixView<const T> x, MatrixView<const T> y, MetricSpec
                          const double suspicious = 16.0 * scanner.error_bound(i);
                          write(i, j0, count, [&](std::int64_t j) {
                            double v = static_cast<double>(s[j]);
+                           if (metric.metric == Metric::inner_product) return v;
                            if (v <= suspicious)
                              v = detail::ranking_distance(&x(i, 0), &y(j0 + j, 0), d, metric);
                            v = std::max(v, 0.0);

@@ -126,6 +126,9 @@ class DotScanner {
     const double u = std::numeric_limits<T>::epsilon() / 2;
     const double terms = static_cast<double>(x_.cols + 4);
     if (metric_.metric == Metric::cosine) return 8.0 * terms * u;
+    if (metric_.metric == Metric::inner_product)  // |x.y| error <= ~d u |x| |y|
+      return 4.0 * terms * u * std::sqrt(static_cast<double>(x_scale_[i]) * max_y_) +
+             4 * std::numeric_limits<double>::min();
     const double xn = static_cast<double>(x_scale_[i]);
     return 4.0 * terms * u * (xn + max_y_) + 4 * std::numeric_limits<double>::min();
   }
@@ -142,7 +145,10 @@ class DotScanner {
         std::min(db_block_, std::max<std::int64_t>(y1 - y0, 1)), static_cast<int>(nr));
     AlignedBuffer<T> packed(static_cast<std::size_t>(block_pad * std::max<std::int64_t>(d, 1)));
     AlignedBuffer<T> tile(static_cast<std::size_t>(kQueryTile * block_pad));
-    const bool cosine = metric_.metric == Metric::cosine;
+    const simd::FinishMode mode = metric_.metric == Metric::cosine ? simd::FinishMode::cosine
+                                  : metric_.metric == Metric::inner_product
+                                      ? simd::FinishMode::negate
+                                      : simd::FinishMode::euclidean;
     for (std::int64_t j0 = y0; j0 < y1; j0 += db_block_) {
       const std::int64_t count = std::min(db_block_, y1 - j0);
       const std::int64_t ldc = simd::padded_rows(count, static_cast<int>(nr));
@@ -152,7 +158,7 @@ class DotScanner {
       for (std::int64_t i0 = q0; i0 < q1; i0 += kQueryTile) {
         const std::int64_t rows = std::min(kQueryTile, q1 - i0);
         kernel_.dot(&x_(i0, 0), x_.row_stride, rows, packed.get(), count, d, tile.get(), ldc);
-        kernel_.finish(tile.get(), ldc, rows, count, x_scale_.data() + i0, add, scale, cosine);
+        kernel_.finish(tile.get(), ldc, rows, count, x_scale_.data() + i0, add, scale, mode);
         for (std::int64_t r = 0; r < rows; ++r) {
           visit(i0 + r, j0, static_cast<const T*>(tile.get() + r * ldc), count);
         }

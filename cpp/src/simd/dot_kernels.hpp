@@ -16,6 +16,8 @@
 
 namespace mlarsenal::simd {
 
+enum class FinishMode : int { euclidean = 0, cosine = 1, negate = 2 };
+
 template <class T>
 struct DotKernel {
   int mr;  // rows of X per register tile
@@ -30,8 +32,9 @@ struct DotKernel {
   // Dot products -> ranking scores, in place on rows x cols of c:
   //   euclidean: c = row_term[i] + col_add[j] - 2 c      (|x|^2 + |y|^2 - 2 x.y)
   //   cosine:    c = 1 - c * row_term[i] * col_scale[j]  (row_term: 1/|x|)
+  //   negate:    c = -c                                  (inner product)
   void (*finish)(T* c, std::int64_t ldc, std::int64_t rows, std::int64_t cols, const T* row_term,
-                 const T* col_add, const T* col_scale, bool cosine);
+                 const T* col_add, const T* col_scale, FinishMode mode);
   // Writes the positions j with s[j] <= bar to `positions` (room for n) and
   // returns how many: selection then touches only the few candidates.
   std::int64_t (*positions_at_most)(const T* s, std::int64_t n, T bar, std::int32_t* positions);

@@ -22,6 +22,7 @@ _METRIC_CODES = {
     "chebyshev": 4,
     "infinity": 4,
     "minkowski": 5,
+    "inner_product": 6,
 }
 SUPPORTED_METRICS = tuple(sorted(_METRIC_CODES))
 
@@ -64,7 +65,9 @@ def pairwise_distances(X, Y=None, metric="euclidean", *, n_jobs=None, **kwds):
     As :func:`sklearn.metrics.pairwise_distances` for the metrics
     ``"euclidean"`` (``"l2"``), ``"sqeuclidean"``, ``"cosine"``,
     ``"manhattan"`` (``"cityblock"``, ``"l1"``), ``"chebyshev"`` and
-    ``"minkowski"`` (``p=`` keyword). float32 inputs give a float32 matrix;
+    ``"minkowski"`` (``p=`` keyword), and ``"inner_product"``: the negated inner
+    product ``-x·y`` (not a scikit-learn metric; it ranks rows by largest inner
+    product, as faiss's IndexFlatIP). float32 inputs give a float32 matrix;
     otherwise float64. The dot-product metrics use a blocked GEMM kernel and
     re-score exactly the pairs where its ``|x|² + |y|² - 2x·y`` form would
     lose accuracy (near neighbours).

@@ -67,3 +67,10 @@ def test_bad_input():
         pairwise_distances(np.array([[np.nan, 1.0]]))
     with pytest.raises(TypeError, match="unexpected keyword"):
         pairwise_distances(np.ones((2, 3)), w=[1, 2, 3])
+
+
+def test_inner_product_is_the_negated_dot_product(rng):
+    X, Y = rng.normal(size=(40, 7)), rng.normal(size=(30, 7))
+    np.testing.assert_allclose(
+        pairwise_distances(X, Y, metric="inner_product"), -(X @ Y.T), rtol=1e-12
+    )

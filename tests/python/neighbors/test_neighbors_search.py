@@ -159,3 +159,17 @@ def test_bad_queries(rng):
         index.radius_neighbors(np.ones((1, 4)), radius=-1.0)
     with pytest.raises(ValueError, match="NaN"):
         NearestNeighbors().fit(np.full((6, 2), np.nan))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_inner_product_is_maximum_inner_product_search(rng, dtype):
+    Y = rng.normal(size=(900, 20)).astype(dtype) * rng.uniform(0.5, 2.0, size=(900, 1)).astype(
+        dtype
+    )
+    X = rng.normal(size=(60, 20)).astype(dtype)
+    dist, ind = NearestNeighbors(n_neighbors=6, metric="inner_product").fit(Y).kneighbors(X)
+    D = -(X.astype(np.float64) @ Y.astype(np.float64).T)
+    order = np.lexsort((np.broadcast_to(np.arange(900), D.shape), D), axis=1)[:, :6]
+    np.testing.assert_array_equal(ind, order)
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(dist, np.take_along_axis(D, order, axis=1), rtol=rtol, atol=1e-5)

@@ -3,7 +3,7 @@
 // Contract shared by every function here:
 // - x (queries) is (n_x, d) and y (database) is (n_y, d), both with unit
 //   column stride (rows may be strided); T is float or double.
-// - Dot-product metrics (sqeuclidean, euclidean, cosine) run on a
+// - Dot-product metrics (sqeuclidean, euclidean, cosine, inner_product) run on a
 //   register-blocked GEMM micro-kernel (cpp/src/simd/dot_kernels*), fused with
 //   the top-k or radius selection so the n_x x n_y matrix is never stored.
 //   Its ||x||^2 + ||y||^2 - 2 x.y form loses accuracy for near neighbours, so
@@ -30,6 +30,9 @@ enum class Metric : int {
   manhattan = 3,  // sum |x - y|
   chebyshev = 4,  // max |x - y|
   minkowski = 5,  // (sum |x - y|^p)^(1/p), p >= 1
+  // -x.y: the negated inner product, so that the nearest rows are those with
+  // the largest inner product (maximum inner product search).
+  inner_product = 6,
 };
 
 struct MetricSpec {
