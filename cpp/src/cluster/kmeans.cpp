@@ -56,21 +56,25 @@ double assign_chunk(const DotScanner<T>& scanner, MatrixView<const T> x, VectorV
   std::vector<T> best(static_cast<std::size_t>(n), std::numeric_limits<T>::infinity());
   std::vector<T> second(static_cast<std::size_t>(n), std::numeric_limits<T>::infinity());
   std::vector<std::int32_t> arg(static_cast<std::size_t>(n), 0);
-  scanner.scan(begin, end, 0, k,
-               [&](std::int64_t i, std::int64_t j0, const T* s, std::int64_t count) {
-                 const std::int64_t r = i - begin;
-                 T b, sec;
-                 std::int64_t at;
-                 scanner.two_smallest(s, count, &b, &sec, &at);
-                 // Merge with earlier blocks of centres (only when k > one block).
-                 if (b < best[r]) {
-                   second[r] = std::min(best[r], sec);
-                   best[r] = b;
-                   arg[r] = static_cast<std::int32_t>(j0 + at);
-                 } else {
-                   second[r] = std::min(second[r], b);
-                 }
-               });
+  // Raw dot products: |c|^2 - 2 x.c ranks the centres (|x|^2 is common), and
+  // differences of these scores are differences of squared distances.
+  scanner.scan(
+      begin, end, 0, k,
+      [&](std::int64_t i, std::int64_t j0, const T* dots, std::int64_t count) {
+        const std::int64_t r = i - begin;
+        T b, sec;
+        std::int64_t at;
+        scanner.nearest_two(dots, j0, count, &b, &sec, &at);
+        // Merge with earlier blocks of centres (only when k > one block).
+        if (b < best[r]) {
+          second[r] = std::min(best[r], sec);
+          best[r] = b;
+          arg[r] = static_cast<std::int32_t>(j0 + at);
+        } else {
+          second[r] = std::min(second[r], b);
+        }
+      },
+      /*raw_dots=*/true);
   double inertia = 0.0;
   for (std::int64_t r = 0; r < n; ++r) {
     const std::int64_t i = begin + r;

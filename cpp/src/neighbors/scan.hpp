@@ -115,8 +115,11 @@ class DotScanner {
   std::int64_t positions_at_most(const T* s, std::int64_t n, T bar, std::int32_t* out) const {
     return kernel_.positions_at_most(s, n, bar, out);
   }
-  void two_smallest(const T* s, std::int64_t n, T* best, T* second, std::int64_t* arg) const {
-    kernel_.two_smallest(s, n, best, second, arg);
+  // Two best centres from a raw dot row (scan with raw_dots = true) of the
+  // database block starting at j0; see simd::DotKernel::nearest_two.
+  void nearest_two(const T* dots, std::int64_t j0, std::int64_t n, T* best, T* second,
+                   std::int64_t* arg) const {
+    kernel_.nearest_two(dots, y_add_.data() + j0, n, best, second, arg);
   }
   // Most database rows a visit() call passes.
   std::int64_t max_block() const { return db_block_; }
@@ -135,9 +138,10 @@ class DotScanner {
 
   // Call with large query ranges (one per thread): each call allocates its
   // scratch and packs every database block once.
+  // raw_dots: pass the dot products x.y themselves, not the metric's scores.
   template <class Visit>
-  void scan(std::int64_t q0, std::int64_t q1, std::int64_t y0, std::int64_t y1,
-            Visit&& visit) const {
+  void scan(std::int64_t q0, std::int64_t q1, std::int64_t y0, std::int64_t y1, Visit&& visit,
+            bool raw_dots = false) const {
     const std::int64_t d = x_.cols;
     const std::int64_t nr = kernel_.nr;
     // Buffers sized for this scan's database range (a few centres need little).
@@ -158,7 +162,8 @@ class DotScanner {
       for (std::int64_t i0 = q0; i0 < q1; i0 += kQueryTile) {
         const std::int64_t rows = std::min(kQueryTile, q1 - i0);
         kernel_.dot(&x_(i0, 0), x_.row_stride, rows, packed.get(), count, d, tile.get(), ldc);
-        kernel_.finish(tile.get(), ldc, rows, count, x_scale_.data() + i0, add, scale, mode);
+        if (!raw_dots)
+          kernel_.finish(tile.get(), ldc, rows, count, x_scale_.data() + i0, add, scale, mode);
         for (std::int64_t r = 0; r < rows; ++r) {
           visit(i0 + r, j0, static_cast<const T*>(tile.get() + r * ldc), count);
         }

@@ -38,9 +38,12 @@ struct DotKernel {
   // Writes the positions j with s[j] <= bar to `positions` (room for n) and
   // returns how many: selection then touches only the few candidates.
   std::int64_t (*positions_at_most)(const T* s, std::int64_t n, T bar, std::int32_t* positions);
-  // Smallest and second-smallest of s[0..n) and the position of the smallest
-  // (first one on ties); n >= 1. Used by k-means' nearest-centre search.
-  void (*two_smallest)(const T* s, std::int64_t n, T* best, T* second, std::int64_t* arg);
+  // Smallest and second-smallest of the scores add[j] - 2 * dots[j] over
+  // j < n, and the position of the smallest (first on ties), straight from a
+  // raw dot-product row in one pass. k-means: |c_j|^2 - 2 x.c_j ranks centres
+  // like the squared distance, whose |x|^2 term is the same for every centre.
+  void (*nearest_two)(const T* dots, const T* add, std::int64_t n, T* best, T* second,
+                      std::int64_t* arg);
 };
 
 struct DotKernels {
