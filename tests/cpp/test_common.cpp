@@ -6,17 +6,10 @@
 #include <stdexcept>
 #include <vector>
 
+#include "check.hpp"
 #include "mlarsenal/common/errors.hpp"
 #include "mlarsenal/common/parallel.hpp"
 #include "mlarsenal/common/radix_sort.hpp"
-
-#define CHECK(expr)                                                                 \
-  do {                                                                              \
-    if (!(expr)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #expr); \
-      std::exit(1);                                                                 \
-    }                                                                               \
-  } while (0)
 
 using namespace mlarsenal;
 

@@ -8,16 +8,9 @@
 #include <random>
 #include <vector>
 
+#include "check.hpp"
 #include "mlarsenal/common/errors.hpp"
 #include "mlarsenal/optim/optimizers.hpp"
-
-#define CHECK(expr)                                                                 \
-  do {                                                                              \
-    if (!(expr)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #expr); \
-      std::exit(1);                                                                 \
-    }                                                                               \
-  } while (0)
 
 using namespace mlarsenal;
 using namespace mlarsenal::optim;

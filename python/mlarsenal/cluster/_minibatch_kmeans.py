@@ -13,32 +13,14 @@ import numbers
 import warnings
 
 import numpy as np
-from sklearn.base import (
-    BaseEstimator,
-    ClassNamePrefixFeaturesOutMixin,
-    ClusterMixin,
-    TransformerMixin,
-)
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted
 
-from mlarsenal import _core
 from mlarsenal._threads import effective_n_jobs
 from mlarsenal._validation import check_sample_weight, validate_features
-from mlarsenal.cluster._kmeans_plusplus import _greedy_kmeans_plusplus
-from mlarsenal.metrics._distance import pairwise_distances
+from mlarsenal.cluster._kmeans_common import FLOAT_DTYPES, KMeansBase, labels_inertia
 
 
-def _labels_inertia(X, weight, centers, n_threads):
-    labels, inertia = _core.cluster.assign_labels(
-        X, weight, np.ascontiguousarray(centers, dtype=X.dtype), n_threads
-    )
-    return labels, inertia
-
-
-class MiniBatchKMeans(
-    ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, BaseEstimator
-):
+class MiniBatchKMeans(KMeansBase):
     """Mini-batch k-means, as :class:`sklearn.cluster.MiniBatchKMeans`.
 
     Each step assigns a random batch to its nearest centres and moves every
@@ -56,6 +38,9 @@ class MiniBatchKMeans(
     >>> model.cluster_centers_.shape, model.labels_.shape
     ((2, 2), (12,))
     """
+
+    _n_init_for_random = 3
+    _positive_int_params = ("n_clusters", "max_iter", "batch_size")
 
     def __init__(
         self,
@@ -90,39 +75,23 @@ class MiniBatchKMeans(
 
     # ------------------------------------------------------------------ parameters
     def _check_params(self, X):
-        n_samples = X.shape[0]
-        for name in ("n_clusters", "max_iter", "batch_size"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-                raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-        if self.n_clusters > n_samples:
-            raise ValueError(f"n_samples={n_samples} should be >= n_clusters={self.n_clusters}.")
-        for name in ("tol", "reassignment_ratio"):
-            value = getattr(self, name)
-            if not isinstance(value, numbers.Real) or not value >= 0:
-                raise ValueError(f"{name} must be a number >= 0, got {value!r}")
+        """Validate, derive the batch/seeding sizes and tolerance; return init."""
+        self._n_init, init = self._check_common_params(X)
+        if (
+            not isinstance(self.reassignment_ratio, numbers.Real)
+            or not self.reassignment_ratio >= 0
+        ):
+            raise ValueError(
+                f"reassignment_ratio must be a number >= 0, got {self.reassignment_ratio!r}"
+            )
         if self.max_no_improvement is not None and (
             not isinstance(self.max_no_improvement, numbers.Integral) or self.max_no_improvement < 0
         ):
             raise ValueError(
-                f"max_no_improvement must be None or an integer >= 0, got {self.max_no_improvement!r}"
+                "max_no_improvement must be None or an integer >= 0, "
+                f"got {self.max_no_improvement!r}"
             )
-        init_name = self.init if isinstance(self.init, str) else None
-        init_is_array = hasattr(self.init, "__array__")
-        if not (init_is_array or callable(self.init) or init_name in ("k-means++", "random")):
-            raise ValueError(
-                f"init must be 'k-means++', 'random', a callable or an array, got {self.init!r}"
-            )
-        if self.n_init == "auto":
-            self._n_init = 1 if (init_name == "k-means++" or init_is_array) else 3
-        elif (
-            isinstance(self.n_init, numbers.Integral)
-            and not isinstance(self.n_init, bool)
-            and self.n_init >= 1
-        ):
-            self._n_init = int(self.n_init)
-        else:
-            raise ValueError(f"n_init must be 'auto' or an integer >= 1, got {self.n_init!r}")
+        n_samples = X.shape[0]
         self._batch_size = min(self.batch_size, n_samples)
         init_size = 3 * self._batch_size if self.init_size is None else self.init_size
         if init_size < self.n_clusters:
@@ -135,42 +104,13 @@ class MiniBatchKMeans(
             init_size = 3 * self.n_clusters
         self._init_size = min(init_size, n_samples)
         self._tol = float(np.mean(np.var(X, axis=0)) * self.tol) if self.tol else 0.0
-        if init_is_array:
-            init = np.asarray(self.init, dtype=X.dtype)
-            if init.shape != (self.n_clusters, X.shape[1]):
-                raise ValueError(
-                    f"The shape of the initial centers {init.shape} does not match the number "
-                    f"of clusters {self.n_clusters} and features {X.shape[1]}"
-                )
-            return init
-        return self.init
-
-    def _initial_centers(self, X, init, weight, random_state, init_size, n_threads):
-        n_samples = X.shape[0]
-        if init_size is not None and init_size < n_samples:
-            chosen = random_state.randint(0, n_samples, init_size)
-            X, weight = X[chosen], weight[chosen]
-        if isinstance(init, np.ndarray):
-            return init.copy()
-        if callable(init):
-            centers = np.asarray(init(X, self.n_clusters, random_state=random_state), dtype=X.dtype)
-            if centers.shape != (self.n_clusters, X.shape[1]):
-                raise ValueError(f"init callable returned shape {centers.shape}")
-            return centers
-        if init == "random":
-            seeds = random_state.choice(
-                X.shape[0], size=self.n_clusters, replace=False, p=weight / weight.sum()
-            )
-            return X[seeds].copy()
-        return _greedy_kmeans_plusplus(
-            np.ascontiguousarray(X), self.n_clusters, weight, random_state, None, n_threads
-        )[0]
+        return init
 
     # ------------------------------------------------------------------ one step
     def _step(self, X, weight, centers, random_state, n_threads):
         """Assign a batch, move the centres (in place), maybe re-seed; batch inertia."""
         reassign = self._random_reassign()  # decided before this batch's counts land
-        labels, inertia = _labels_inertia(X, weight, centers, n_threads)
+        labels, inertia = labels_inertia(X, weight, centers, n_threads)
         k = self.n_clusters
         batch_weight = np.bincount(labels, weights=weight, minlength=k).astype(X.dtype)
         sums = np.zeros_like(centers)
@@ -222,9 +162,7 @@ class MiniBatchKMeans(
 
     # ------------------------------------------------------------------ fit
     def fit(self, X, y=None, sample_weight=None):
-        X = np.ascontiguousarray(
-            validate_features(self, X, reset=True, dtype=(np.float64, np.float32))
-        )
+        X = np.ascontiguousarray(validate_features(self, X, reset=True, dtype=FLOAT_DTYPES))
         init = self._check_params(X)
         weight = check_sample_weight(
             sample_weight, X.shape[0], dtype=X.dtype, only_non_negative=True, allow_all_zero=False
@@ -239,10 +177,8 @@ class MiniBatchKMeans(
         X_valid, weight_valid = X[valid], weight[valid]
         best_centers, best_inertia = None, None
         for _ in range(self._n_init):
-            centers = self._initial_centers(
-                X, init, weight, random_state, self._init_size, n_threads
-            )
-            _, inertia = _labels_inertia(X_valid, weight_valid, centers, n_threads)
+            centers = self._seed(X, init, weight, random_state, n_threads, self._init_size)
+            _, inertia = labels_inertia(X_valid, weight_valid, centers, n_threads)
             if best_inertia is None or inertia < best_inertia:
                 best_centers, best_inertia = centers, inertia
         centers = np.ascontiguousarray(best_centers, dtype=X.dtype)
@@ -270,7 +206,7 @@ class MiniBatchKMeans(
         self.n_steps_ = step + 1
         self.n_iter_ = int(np.ceil(((step + 1) * self._batch_size) / n_samples))
         if self.compute_labels:
-            self.labels_, self.inertia_ = _labels_inertia(X, weight, centers, n_threads)
+            self.labels_, self.inertia_ = labels_inertia(X, weight, centers, n_threads)
         else:
             self.inertia_ = self._ewa_inertia * n_samples
         return self
@@ -279,7 +215,7 @@ class MiniBatchKMeans(
         """One mini-batch step on X (the first call also seeds the centres from X)."""
         has_centers = hasattr(self, "cluster_centers_")
         X = np.ascontiguousarray(
-            validate_features(self, X, reset=not has_centers, dtype=(np.float64, np.float32))
+            validate_features(self, X, reset=not has_centers, dtype=FLOAT_DTYPES)
         )
         n_threads = effective_n_jobs(self.n_jobs)
         weight = check_sample_weight(
@@ -294,9 +230,7 @@ class MiniBatchKMeans(
         if not has_centers:
             init = self._check_params(X)
             self.cluster_centers_ = np.ascontiguousarray(
-                self._initial_centers(
-                    X, init, weight, self._random_state, self._init_size, n_threads
-                ),
+                self._seed(X, init, weight, self._random_state, n_threads, self._init_size),
                 dtype=X.dtype,
             )
             self._counts = np.zeros(self.n_clusters, dtype=X.dtype)
@@ -306,31 +240,9 @@ class MiniBatchKMeans(
             weight = weight.astype(X.dtype, copy=False)
         self._step(X, weight, self.cluster_centers_, self._random_state, n_threads)
         if self.compute_labels:
-            self.labels_, self.inertia_ = _labels_inertia(
+            self.labels_, self.inertia_ = labels_inertia(
                 X, weight, self.cluster_centers_, n_threads
             )
         self.n_steps_ += 1
         self._n_features_out = self.n_clusters
         return self
-
-    # ------------------------------------------------------------------ use
-    def _validated(self, X):
-        check_is_fitted(self)
-        X = validate_features(self, X, reset=False, dtype=(np.float64, np.float32))
-        return np.ascontiguousarray(X, dtype=self.cluster_centers_.dtype)
-
-    def predict(self, X):
-        """Index of the nearest centre of each row."""
-        X = self._validated(X)
-        return _labels_inertia(X, None, self.cluster_centers_, effective_n_jobs(self.n_jobs))[0]
-
-    def transform(self, X):
-        """Euclidean distances of each row to every centre, (n_samples, n_clusters)."""
-        X = self._validated(X)
-        return pairwise_distances(X, self.cluster_centers_, n_jobs=self.n_jobs)
-
-    def score(self, X, y=None, sample_weight=None):
-        """Opposite of the inertia of X under this model."""
-        X = self._validated(X)
-        weight = check_sample_weight(sample_weight, X.shape[0], dtype=X.dtype)
-        return -_labels_inertia(X, weight, self.cluster_centers_, effective_n_jobs(self.n_jobs))[1]

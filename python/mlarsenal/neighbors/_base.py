@@ -162,3 +162,11 @@ def _object_array(parts) -> np.ndarray:
     out = np.empty(len(parts), dtype=object)
     out[:] = parts
     return out
+
+
+class SupervisedNeighborsBase(NeighborsBase):
+    """The parameters of the k-NN classifier and regressor (no radius; weights)."""
+
+    def __init__(self, n_neighbors=5, *, weights="uniform", metric="minkowski", p=2, n_jobs=None):
+        super().__init__(n_neighbors=n_neighbors, metric=metric, p=p, n_jobs=n_jobs)
+        self.weights = weights

@@ -7,11 +7,11 @@ from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 
 from mlarsenal._validation import check_consistent_length, column_or_1d
-from mlarsenal.neighbors._base import NeighborsBase
+from mlarsenal.neighbors._base import SupervisedNeighborsBase
 from mlarsenal.neighbors._weights import check_weights, neighbor_weights
 
 
-class KNeighborsClassifier(ClassifierMixin, NeighborsBase):
+class KNeighborsClassifier(ClassifierMixin, SupervisedNeighborsBase):
     """Vote of the k nearest training rows, as :class:`sklearn.neighbors.KNeighborsClassifier`.
 
     weights: ``"uniform"`` (each neighbour one vote) or ``"distance"`` (votes
@@ -24,10 +24,6 @@ class KNeighborsClassifier(ClassifierMixin, NeighborsBase):
     >>> KNeighborsClassifier(n_neighbors=3).fit(X, [0, 0, 1, 1]).predict([[1.1]])
     array([0])
     """
-
-    def __init__(self, n_neighbors=5, *, weights="uniform", metric="minkowski", p=2, n_jobs=None):
-        super().__init__(n_neighbors=n_neighbors, metric=metric, p=p, n_jobs=n_jobs)
-        self.weights = weights
 
     def fit(self, X, y):
         check_weights(self.weights)

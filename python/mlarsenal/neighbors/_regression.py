@@ -6,11 +6,11 @@ import numpy as np
 from sklearn.base import RegressorMixin
 
 from mlarsenal._validation import check_consistent_length
-from mlarsenal.neighbors._base import NeighborsBase
+from mlarsenal.neighbors._base import SupervisedNeighborsBase
 from mlarsenal.neighbors._weights import check_weights, neighbor_weights
 
 
-class KNeighborsRegressor(RegressorMixin, NeighborsBase):
+class KNeighborsRegressor(RegressorMixin, SupervisedNeighborsBase):
     """Mean target of the k nearest training rows, as :class:`sklearn.neighbors.KNeighborsRegressor`.
 
     weights: ``"uniform"`` or ``"distance"`` (1/distance; exact matches win
@@ -22,10 +22,6 @@ class KNeighborsRegressor(RegressorMixin, NeighborsBase):
     >>> KNeighborsRegressor(n_neighbors=2).fit(X, [0.0, 0.0, 1.0, 1.0]).predict([[1.6]])
     array([0.5])
     """
-
-    def __init__(self, n_neighbors=5, *, weights="uniform", metric="minkowski", p=2, n_jobs=None):
-        super().__init__(n_neighbors=n_neighbors, metric=metric, p=p, n_jobs=n_jobs)
-        self.weights = weights
 
     def fit(self, X, y):
         check_weights(self.weights)
