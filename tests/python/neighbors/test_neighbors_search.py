@@ -173,3 +173,14 @@ def test_inner_product_is_maximum_inner_product_search(rng, dtype):
     np.testing.assert_array_equal(ind, order)
     rtol = 1e-5 if dtype == np.float32 else 1e-12
     np.testing.assert_allclose(dist, np.take_along_axis(D, order, axis=1), rtol=rtol, atol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_high_dimension_is_exact(rng, dtype):
+    # Large d: the GEMM form's rounding error grows with d; the re-check must hold.
+    Y = rng.normal(size=(600, 700)).astype(dtype)
+    X = rng.normal(size=(50, 700)).astype(dtype)
+    dist, ind = NearestNeighbors(n_neighbors=5).fit(Y).kneighbors(X)
+    ref_dist, ref_ind = brute_force(X, Y, "euclidean", {}, 5)
+    np.testing.assert_array_equal(ind, ref_ind)
+    np.testing.assert_allclose(dist, ref_dist, rtol=1e-5 if dtype == np.float32 else 1e-12)
