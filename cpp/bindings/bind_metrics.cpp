@@ -12,10 +12,6 @@ namespace py = pybind11;
 namespace mlarsenal::bindings {
 namespace {
 
-bool is_float32(const py::array& a) {
-  return has_dtype<float>(a);
-}
-
 template <class T>
 py::tuple squared_error_sums_t(const py::array& y_true, const py::array& y_pred,
                                const py::object& weight, int n_threads) {
@@ -120,8 +116,9 @@ void bind_metrics(py::module_& m) {
       "squared_error_sums",
       [](const py::array& y_true, const py::array& y_pred, const py::object& weight,
          int n_threads) {
-        return is_float32(y_true) ? squared_error_sums_t<float>(y_true, y_pred, weight, n_threads)
-                                  : squared_error_sums_t<double>(y_true, y_pred, weight, n_threads);
+        return has_dtype<float>(y_true)
+                   ? squared_error_sums_t<float>(y_true, y_pred, weight, n_threads)
+                   : squared_error_sums_t<double>(y_true, y_pred, weight, n_threads);
       },
       py::arg("y_true"), py::arg("y_pred"), py::arg("sample_weight"), py::arg("n_threads"));
 
@@ -152,7 +149,7 @@ void bind_metrics(py::module_& m) {
       "log_loss_sums",
       [](const py::array& codes, const py::array& proba, const py::object& weight, double eps,
          double rtol, int n_threads) {
-        return is_float32(proba)
+        return has_dtype<float>(proba)
                    ? log_loss_sums_t<float>(codes, proba, weight, eps, rtol, n_threads)
                    : log_loss_sums_t<double>(codes, proba, weight, eps, rtol, n_threads);
       },
@@ -163,8 +160,9 @@ void bind_metrics(py::module_& m) {
       "binary_roc_auc",
       [](const py::array& positive, const py::array& score, const py::object& weight,
          int n_threads) {
-        return is_float32(score) ? binary_roc_auc_t<float>(positive, score, weight, n_threads)
-                                 : binary_roc_auc_t<double>(positive, score, weight, n_threads);
+        return has_dtype<float>(score)
+                   ? binary_roc_auc_t<float>(positive, score, weight, n_threads)
+                   : binary_roc_auc_t<double>(positive, score, weight, n_threads);
       },
       py::arg("positive"), py::arg("y_score"), py::arg("sample_weight"), py::arg("n_threads"));
 
@@ -172,8 +170,9 @@ void bind_metrics(py::module_& m) {
       "binary_clf_curve",
       [](const py::array& positive, const py::array& score, const py::object& weight,
          int n_threads) {
-        return is_float32(score) ? binary_clf_curve_t<float>(positive, score, weight, n_threads)
-                                 : binary_clf_curve_t<double>(positive, score, weight, n_threads);
+        return has_dtype<float>(score)
+                   ? binary_clf_curve_t<float>(positive, score, weight, n_threads)
+                   : binary_clf_curve_t<double>(positive, score, weight, n_threads);
       },
       py::arg("positive"), py::arg("y_score"), py::arg("sample_weight"), py::arg("n_threads"));
 }

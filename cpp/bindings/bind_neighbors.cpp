@@ -19,10 +19,6 @@ neighbors::MetricSpec metric_spec(int metric, double p) {
   return {static_cast<neighbors::Metric>(metric), p};
 }
 
-bool is_float32(const py::array& a) {
-  return has_dtype<float>(a);
-}
-
 template <class T>
 py::array pairwise_t(const py::array& x, const py::array& y, neighbors::MetricSpec m,
                      int n_threads) {
@@ -79,8 +75,8 @@ void bind_neighbors(py::module_& m) {
       "pairwise_distances",
       [](const py::array& x, const py::array& y, int metric, double p, int n_threads) {
         const auto spec = metric_spec(metric, p);
-        return is_float32(x) ? pairwise_t<float>(x, y, spec, n_threads)
-                             : pairwise_t<double>(x, y, spec, n_threads);
+        return has_dtype<float>(x) ? pairwise_t<float>(x, y, spec, n_threads)
+                                   : pairwise_t<double>(x, y, spec, n_threads);
       },
       py::arg("x"), py::arg("y"), py::arg("metric"), py::arg("p"), py::arg("n_threads"));
   nm.def(
@@ -88,8 +84,8 @@ void bind_neighbors(py::module_& m) {
       [](const py::array& x, const py::array& y, int metric, double p, std::int64_t k,
          int n_threads) {
         const auto spec = metric_spec(metric, p);
-        return is_float32(x) ? knn_t<float>(x, y, spec, k, n_threads)
-                             : knn_t<double>(x, y, spec, k, n_threads);
+        return has_dtype<float>(x) ? knn_t<float>(x, y, spec, k, n_threads)
+                                   : knn_t<double>(x, y, spec, k, n_threads);
       },
       py::arg("x"), py::arg("y"), py::arg("metric"), py::arg("p"), py::arg("k"),
       py::arg("n_threads"));
@@ -98,8 +94,8 @@ void bind_neighbors(py::module_& m) {
       [](const py::array& x, const py::array& y, int metric, double p, double radius,
          bool sort_results, int n_threads) {
         const auto spec = metric_spec(metric, p);
-        return is_float32(x) ? radius_t<float>(x, y, spec, radius, sort_results, n_threads)
-                             : radius_t<double>(x, y, spec, radius, sort_results, n_threads);
+        return has_dtype<float>(x) ? radius_t<float>(x, y, spec, radius, sort_results, n_threads)
+                                   : radius_t<double>(x, y, spec, radius, sort_results, n_threads);
       },
       py::arg("x"), py::arg("y"), py::arg("metric"), py::arg("p"), py::arg("radius"),
       py::arg("sort_results"), py::arg("n_threads"));

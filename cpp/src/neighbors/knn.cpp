@@ -8,6 +8,7 @@
 #include "mlarsenal/common/errors.hpp"
 #include "mlarsenal/common/parallel.hpp"
 #include "mlarsenal/neighbors/distances.hpp"
+#include "operand_checks.hpp"
 #include "scan.hpp"
 
 namespace mlarsenal::neighbors {
@@ -164,23 +165,14 @@ void search(const Scanner& scanner, MatrixView<const T> x, MatrixView<const T> y
   });
 }
 
-void check_shapes(std::int64_t x_cols, std::int64_t y_cols, std::int64_t x_col_stride,
-                  std::int64_t y_col_stride) {
-  require(x_cols == y_cols, "X has " + std::to_string(x_cols) + " features but the data has " +
-                                std::to_string(y_cols));
-  require(x_cols >= 1, "at least one feature is required");
-  require(x_col_stride == 1 && y_col_stride == 1, "rows must be contiguous (unit column stride)");
-}
-
 }  // namespace
 
 template <class T>
 void knn_search(MatrixView<const T> x, MatrixView<const T> y, MetricSpec metric, std::int64_t k,
                 int n_threads, std::int64_t* indices, T* distances) {
-  check_shapes(x.cols, y.cols, x.col_stride, y.col_stride);
+  detail::check_operands(x, y, metric, "the data");
   require(k >= 1 && k <= y.rows, "k = " + std::to_string(k) + " must be in [1, " +
                                      std::to_string(y.rows) + "] (the number of indexed rows)");
-  require(metric.metric != Metric::minkowski || metric.p >= 1, "minkowski p must be >= 1");
   if (x.rows == 0) return;
   if (detail::uses_dot_products(metric.metric)) {
     const DotScanner<T> scanner(x, y, metric, n_threads);

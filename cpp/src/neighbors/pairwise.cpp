@@ -9,6 +9,7 @@
 #include "mlarsenal/common/errors.hpp"
 #include "mlarsenal/common/parallel.hpp"
 #include "mlarsenal/neighbors/distances.hpp"
+#include "operand_checks.hpp"
 #include "scan.hpp"
 
 namespace mlarsenal::neighbors {
@@ -16,10 +17,7 @@ namespace mlarsenal::neighbors {
 template <class T>
 void pairwise_distances(MatrixView<const T> x, MatrixView<const T> y, MetricSpec metric,
                         int n_threads, T* out) {
-  require(x.cols == y.cols,
-          "X has " + std::to_string(x.cols) + " features but Y has " + std::to_string(y.cols));
-  require(x.col_stride == 1 && y.col_stride == 1, "rows must be contiguous (unit column stride)");
-  require(metric.metric != Metric::minkowski || metric.p >= 1, "minkowski p must be >= 1");
+  detail::check_operands(x, y, metric, "Y", /*allow_no_features=*/true);
   const std::int64_t n_x = x.rows, n_y = y.rows, d = x.cols;
   if (n_x == 0 || n_y == 0) return;
   if (d == 0) {

@@ -8,6 +8,7 @@
 #include "mlarsenal/common/errors.hpp"
 #include "mlarsenal/common/parallel.hpp"
 #include "mlarsenal/neighbors/distances.hpp"
+#include "operand_checks.hpp"
 #include "scan.hpp"
 
 namespace mlarsenal::neighbors {
@@ -72,12 +73,8 @@ RadiusNeighbors<T> collect(const Scanner& scanner, MatrixView<const T> x, Matrix
 template <class T>
 RadiusNeighbors<T> radius_search(MatrixView<const T> x, MatrixView<const T> y, MetricSpec metric,
                                  double radius, bool sort_results, int n_threads) {
-  require(x.cols == y.cols, "X has " + std::to_string(x.cols) + " features but the data has " +
-                                std::to_string(y.cols));
-  require(x.cols >= 1, "at least one feature is required");
-  require(x.col_stride == 1 && y.col_stride == 1, "rows must be contiguous (unit column stride)");
+  detail::check_operands(x, y, metric, "the data");
   require(radius >= 0, "radius must be non-negative");
-  require(metric.metric != Metric::minkowski || metric.p >= 1, "minkowski p must be >= 1");
   if (detail::uses_dot_products(metric.metric)) {
     const detail::DotScanner<T> scanner(x, y, metric, n_threads);
     return collect<T>(scanner, x, y, metric, radius, sort_results, true, n_threads);

@@ -6,8 +6,8 @@
 // tensors it covers. A block touches every byte it owns exactly once, so a step
 // is one streaming pass over params, grads and state.
 #include <algorithm>
+#include <array>
 #include <cstdint>
-#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -53,15 +53,17 @@ const simd::OptimStepKernels<double>& kernels_for<double>() {
 // One array of a tensor, for the checks below; `used` false skips it (an
 // array the options do not need may be null).
 struct Span {
-  const void* data;
-  const char* name;
-  bool used = true;
+  const void* data = nullptr;
+  const char* name = "";
+  bool used = false;
 };
+// The arrays of one tensor (at most five; the rest unused).
+using Spans = std::array<Span, 5>;
 
 // Throws unless every used array is non-null (when numel > 0) and no two
 // overlap: the element loops take __restrict pointers.
 template <class T>
-void check_arrays(std::int64_t index, std::int64_t numel, std::initializer_list<Span> arrays) {
+void check_arrays(std::int64_t index, std::int64_t numel, const Spans& arrays) {
   const std::string where = "optimizer tensor " + std::to_string(index) + ": ";
   require(numel >= 0, where + "numel must be >= 0");
   if (numel == 0) return;
@@ -99,8 +101,16 @@ void for_each_piece(const Tensor* tensors, std::int64_t n_tensors, int n_threads
       });
 }
 
-void check_count(std::int64_t n_tensors) {
+// The whole of every *_step below: check each tensor's arrays (spans_of(t)),
+// then run kernel(options, tensor, begin, end) over the pieces of all tensors.
+template <class T, class Options, class Tensor, class Kernel, class SpansOf>
+void run_step(const Options& options, const Tensor* tensors, std::int64_t n_tensors, int n_threads,
+              Kernel kernel, SpansOf spans_of) {
   require(n_tensors >= 0, "n_tensors must be >= 0");
+  for (std::int64_t i = 0; i < n_tensors; ++i)
+    check_arrays<T>(i, tensors[i].numel, spans_of(tensors[i]));
+  for_each_piece(tensors, n_tensors, n_threads,
+                 [&](const Tensor& t, auto lo, auto hi) { kernel(options, t, lo, hi); });
 }
 
 }  // namespace
@@ -108,80 +118,58 @@ void check_count(std::int64_t n_tensors) {
 template <class T>
 void sgd_step(const SgdOptions& options, const SgdTensor<T>* tensors, std::int64_t n_tensors,
               int n_threads) {
-  check_count(n_tensors);
-  for (std::int64_t i = 0; i < n_tensors; ++i) {
-    const auto& t = tensors[i];
-    check_arrays<T>(i, t.numel,
-                    {{t.param, "param"},
-                     {t.grad, "grad"},
-                     {t.momentum_buffer, "momentum_buffer", options.momentum != 0.0}});
-  }
-  const auto kernel = kernels_for<T>().sgd;
-  for_each_piece(tensors, n_tensors, n_threads,
-                 [&](const SgdTensor<T>& t, auto lo, auto hi) { kernel(options, t, lo, hi); });
+  run_step<T>(options, tensors, n_tensors, n_threads, kernels_for<T>().sgd,
+              [&](const SgdTensor<T>& t) {
+                return Spans{{{t.param, "param", true},
+                              {t.grad, "grad", true},
+                              {t.momentum_buffer, "momentum_buffer", options.momentum != 0.0}}};
+              });
 }
 
 template <class T>
 void adam_step(const AdamOptions& options, const AdamTensor<T>* tensors, std::int64_t n_tensors,
                int n_threads) {
-  check_count(n_tensors);
-  for (std::int64_t i = 0; i < n_tensors; ++i) {
-    const auto& t = tensors[i];
-    check_arrays<T>(i, t.numel,
-                    {{t.param, "param"},
-                     {t.grad, "grad"},
-                     {t.exp_avg, "exp_avg"},
-                     {t.exp_avg_sq, "exp_avg_sq"},
-                     {t.max_exp_avg_sq, "max_exp_avg_sq", options.amsgrad}});
-  }
-  const auto kernel = kernels_for<T>().adam;
-  for_each_piece(tensors, n_tensors, n_threads,
-                 [&](const AdamTensor<T>& t, auto lo, auto hi) { kernel(options, t, lo, hi); });
+  run_step<T>(options, tensors, n_tensors, n_threads, kernels_for<T>().adam,
+              [&](const AdamTensor<T>& t) {
+                return Spans{{{t.param, "param", true},
+                              {t.grad, "grad", true},
+                              {t.exp_avg, "exp_avg", true},
+                              {t.exp_avg_sq, "exp_avg_sq", true},
+                              {t.max_exp_avg_sq, "max_exp_avg_sq", options.amsgrad}}};
+              });
 }
 
 template <class T>
 void rmsprop_step(const RmspropOptions& options, const RmspropTensor<T>* tensors,
                   std::int64_t n_tensors, int n_threads) {
-  check_count(n_tensors);
-  const bool momentum = options.momentum > 0.0;
-  for (std::int64_t i = 0; i < n_tensors; ++i) {
-    const auto& t = tensors[i];
-    check_arrays<T>(i, t.numel,
-                    {{t.param, "param"},
-                     {t.grad, "grad"},
-                     {t.square_avg, "square_avg"},
-                     {t.grad_avg, "grad_avg", options.centered},
-                     {t.momentum_buffer, "momentum_buffer", momentum}});
-  }
-  const auto kernel = kernels_for<T>().rmsprop;
-  for_each_piece(tensors, n_tensors, n_threads,
-                 [&](const RmspropTensor<T>& t, auto lo, auto hi) { kernel(options, t, lo, hi); });
+  run_step<T>(options, tensors, n_tensors, n_threads, kernels_for<T>().rmsprop,
+              [&](const RmspropTensor<T>& t) {
+                return Spans{{{t.param, "param", true},
+                              {t.grad, "grad", true},
+                              {t.square_avg, "square_avg", true},
+                              {t.grad_avg, "grad_avg", options.centered},
+                              {t.momentum_buffer, "momentum_buffer", options.momentum > 0.0}}};
+              });
 }
 
 template <class T>
 void adagrad_step(const AdagradOptions& options, const AdagradTensor<T>* tensors,
                   std::int64_t n_tensors, int n_threads) {
-  check_count(n_tensors);
-  for (std::int64_t i = 0; i < n_tensors; ++i) {
-    const auto& t = tensors[i];
-    check_arrays<T>(i, t.numel, {{t.param, "param"}, {t.grad, "grad"}, {t.sum, "sum"}});
-  }
-  const auto kernel = kernels_for<T>().adagrad;
-  for_each_piece(tensors, n_tensors, n_threads,
-                 [&](const AdagradTensor<T>& t, auto lo, auto hi) { kernel(options, t, lo, hi); });
+  run_step<T>(
+      options, tensors, n_tensors, n_threads, kernels_for<T>().adagrad,
+      [](const AdagradTensor<T>& t) {
+        return Spans{{{t.param, "param", true}, {t.grad, "grad", true}, {t.sum, "sum", true}}};
+      });
 }
 
 template <class T>
 void lion_step(const LionOptions& options, const LionTensor<T>* tensors, std::int64_t n_tensors,
                int n_threads) {
-  check_count(n_tensors);
-  for (std::int64_t i = 0; i < n_tensors; ++i) {
-    const auto& t = tensors[i];
-    check_arrays<T>(i, t.numel, {{t.param, "param"}, {t.grad, "grad"}, {t.exp_avg, "exp_avg"}});
-  }
-  const auto kernel = kernels_for<T>().lion;
-  for_each_piece(tensors, n_tensors, n_threads,
-                 [&](const LionTensor<T>& t, auto lo, auto hi) { kernel(options, t, lo, hi); });
+  run_step<T>(
+      options, tensors, n_tensors, n_threads, kernels_for<T>().lion, [](const LionTensor<T>& t) {
+        return Spans{
+            {{t.param, "param", true}, {t.grad, "grad", true}, {t.exp_avg, "exp_avg", true}}};
+      });
 }
 
 const char* optimizer_kernels_isa() {

@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, ClusterMixin
 from mlarsenal import _core
 from mlarsenal._threads import effective_n_jobs
 from mlarsenal._validation import check_sample_weight, validate_features
+from mlarsenal.cluster._kmeans_common import FLOAT_DTYPES, is_positive_int
 from mlarsenal.metrics._distance import resolve_metric
 
 
@@ -39,16 +40,10 @@ class DBSCAN(ClusterMixin, BaseEstimator):
     def fit(self, X, y=None, sample_weight=None):
         if isinstance(self.eps, bool) or not isinstance(self.eps, numbers.Real) or not self.eps > 0:
             raise ValueError(f"eps must be a number > 0, got {self.eps!r}")
-        if (
-            isinstance(self.min_samples, bool)
-            or not isinstance(self.min_samples, numbers.Integral)
-            or self.min_samples < 1
-        ):
+        if not is_positive_int(self.min_samples):
             raise ValueError(f"min_samples must be an integer >= 1, got {self.min_samples!r}")
         code, p, _ = resolve_metric(self.metric, 2 if self.p is None else self.p)
-        X = np.ascontiguousarray(
-            validate_features(self, X, reset=True, dtype=(np.float64, np.float32))
-        )
+        X = np.ascontiguousarray(validate_features(self, X, reset=True, dtype=FLOAT_DTYPES))
         weight = check_sample_weight(sample_weight, X.shape[0], allow_all_zero=False)
         indptr, indices, _ = _core.neighbors.radius_search(
             X, X, code, p, float(self.eps), False, effective_n_jobs(self.n_jobs)

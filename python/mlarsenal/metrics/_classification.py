@@ -7,8 +7,9 @@ import warnings
 import numpy as np
 
 from mlarsenal import _core
+from mlarsenal._threads import effective_n_jobs
 from mlarsenal._validation import as_float_array, check_consistent_length, check_sample_weight
-from mlarsenal.metrics._dispatch import native_threads, weighted_mean
+from mlarsenal.metrics._dispatch import weighted_mean
 from mlarsenal.metrics._labels import check_labels, check_same_label_kind, encode
 
 _NATIVE_LABEL_DTYPES = (np.uint8, np.int32, np.int64, np.float32, np.float64)
@@ -37,7 +38,7 @@ def accuracy_score(y_true, y_pred, *, normalize=True, sample_weight=None, n_jobs
         t, p = t.astype(common, copy=False), p.astype(common, copy=False)
     else:  # strings / objects: compare in numpy, count natively
         t, p = (t == p).astype(np.uint8), np.ones(n, dtype=np.uint8)
-    matched, weight_sum = _core.metrics.match_sums(t, p, weight, native_threads(n_jobs))
+    matched, weight_sum = _core.metrics.match_sums(t, p, weight, effective_n_jobs(n_jobs))
     if not normalize:
         return float(matched)
     if n == 0:
@@ -85,7 +86,7 @@ def confusion_matrix(
     if labels is not None and n and not (true_codes >= 0).any():
         raise ValueError("none of the given labels occurs in y_true")
     cm = _core.metrics.confusion_counts(
-        true_codes, pred_codes, weight, len(classes), native_threads(n_jobs)
+        true_codes, pred_codes, weight, len(classes), effective_n_jobs(n_jobs)
     )
     if normalize is None:
         return cm
@@ -131,7 +132,7 @@ def log_loss(y_true, y_proba, *, normalize=True, sample_weight=None, labels=None
         )
     eps = float(np.finfo(proba.dtype).eps)
     sums = _core.metrics.log_loss_sums(
-        codes, proba, weight, eps, float(np.sqrt(eps)), native_threads(n_jobs)
+        codes, proba, weight, eps, float(np.sqrt(eps)), effective_n_jobs(n_jobs)
     )
     if sums["nan_count"]:
         raise ValueError(f"y_proba contains NaN in {sums['nan_count']} row(s)")

@@ -1,14 +1,8 @@
-"""Small helpers shared by the metric modules for calling the native kernels."""
+"""Dtype choice and weighted means shared by the metric modules."""
 
 from __future__ import annotations
 
 import numpy as np
-
-from mlarsenal._threads import effective_n_jobs
-
-
-def native_threads(n_jobs) -> int:
-    return effective_n_jobs(n_jobs)
 
 
 def common_float_dtype(*arrays) -> type:

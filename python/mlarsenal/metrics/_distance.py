@@ -9,6 +9,7 @@ import numpy as np
 from mlarsenal import _core
 from mlarsenal._threads import effective_n_jobs
 from mlarsenal._validation import check_array
+from mlarsenal.metrics._dispatch import common_float_dtype
 
 # Name -> code of cpp/include/mlarsenal/neighbors/distances.hpp (Metric).
 _METRIC_CODES = {
@@ -55,10 +56,6 @@ def as_rows(X, name: str, dtype=None) -> np.ndarray:
     return np.ascontiguousarray(array)
 
 
-def common_dtype(X: np.ndarray, Y: np.ndarray):
-    return np.float32 if X.dtype == np.float32 and Y.dtype == np.float32 else np.float64
-
-
 def pairwise_distances(X, Y=None, metric="euclidean", *, n_jobs=None, **kwds):
     """Distance matrix between the rows of X and the rows of Y (or X).
 
@@ -86,7 +83,7 @@ def pairwise_distances(X, Y=None, metric="euclidean", *, n_jobs=None, **kwds):
         raise ValueError(
             f"X and Y have different numbers of features: {Xa.shape[1]} vs {Ya.shape[1]}"
         )
-    dtype = common_dtype(Xa, Ya)
+    dtype = common_float_dtype(Xa, Ya)
     Xa, Ya = Xa.astype(dtype, copy=False), Ya.astype(dtype, copy=False)
     out = _core.neighbors.pairwise_distances(Xa, Ya, code, p, effective_n_jobs(n_jobs))
     if Y is None:

@@ -9,8 +9,8 @@ import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 
 from mlarsenal import _core
+from mlarsenal._threads import effective_n_jobs
 from mlarsenal._validation import as_float_array, check_consistent_length, check_sample_weight
-from mlarsenal.metrics._dispatch import native_threads
 from mlarsenal.metrics._labels import check_labels, encode
 
 _AVERAGES = (None, "micro", "macro", "samples", "weighted")
@@ -44,7 +44,7 @@ def roc_auc_score(
     """
     if average not in _AVERAGES:
         raise ValueError(f"average must be one of {_AVERAGES}, got {average!r}")
-    n_threads = native_threads(n_jobs)
+    n_threads = effective_n_jobs(n_jobs)
     score = as_float_array(y_score, "y_score", ndim=None)
     raw_true = np.asarray(y_true)
     if raw_true.ndim == 2 and raw_true.shape[1] > 1:

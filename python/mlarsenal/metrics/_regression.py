@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from mlarsenal import _core
+from mlarsenal._threads import effective_n_jobs
 from mlarsenal._validation import as_float_array, check_consistent_length, check_sample_weight
-from mlarsenal.metrics._dispatch import common_float_dtype, native_threads, weighted_mean
+from mlarsenal.metrics._dispatch import common_float_dtype, weighted_mean
 
 _MULTIOUTPUT = ("raw_values", "uniform_average")
 
@@ -57,7 +58,7 @@ def mean_squared_error(
                 f"multioutput has {output_weights.shape[0]} weights for {t.shape[1]} outputs"
             )
 
-    sums, weight_sum = _core.metrics.squared_error_sums(t, p, weight, native_threads(n_jobs))
+    sums, weight_sum = _core.metrics.squared_error_sums(t, p, weight, effective_n_jobs(n_jobs))
     errors = sums / weight_sum if weight_sum != 0 else np.array([weighted_mean(0.0, 0.0)])
     if multioutput == "raw_values":
         return errors
