@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 
+from benchmarks.model_report import render_model_tables
+from benchmarks.timing import format_duration
+
 SPEEDUP_MEANING = "speed-up = peer median / mlarsenal median: >1 means mlarsenal is faster"
 
 _COLUMNS = (
@@ -29,15 +32,22 @@ def render_markdown(run: dict) -> str:
         f"Command: `{run['command']}`",
         "",
         *(f"- {line}" for line in _environment_lines(run["environment"])),
-        "",
-        f"Times: median (min) of {settings['repeats']} calls after "
-        f"{settings['warmup']} warm-up call(s), on the same seeded data for both libraries. "
-        f"**{SPEEDUP_MEANING}.**",
-        "",
-        "| " + " | ".join(_COLUMNS) + " |",
-        "|" + "|".join("---:" if _is_numeric(c) else "---" for c in _COLUMNS) + "|",
-        *(_table_row(row) for row in run["results"]),
     ]
+    # Runs written before model cases existed have no "model_results".
+    model_results = run.get("model_results", [])
+    if run["results"] or not model_results:
+        lines += [
+            "",
+            f"Times: median (min) of {settings['repeats']} calls after "
+            f"{settings['warmup']} warm-up call(s), on the same seeded data for both libraries. "
+            f"**{SPEEDUP_MEANING}.**",
+            "",
+            "| " + " | ".join(_COLUMNS) + " |",
+            "|" + "|".join("---:" if _is_numeric(c) else "---" for c in _COLUMNS) + "|",
+            *(_table_row(row) for row in run["results"]),
+        ]
+    if model_results:
+        lines += ["", *render_model_tables(model_results, settings)]
     for suite, notes in run["suite_notes"].items():
         lines += ["", f"Notes on {suite}: {notes}"]
     for skipped in run["skipped"]:
@@ -97,18 +107,10 @@ def _table_row(row: dict) -> str:
 
 
 def _median_min(timing: dict) -> str:
-    text = f"{_duration(timing['median_s'])} ({_duration(timing['min_s'])})"
+    text = f"{format_duration(timing['median_s'])} ({format_duration(timing['min_s'])})"
     if "gb_per_s" in timing:  # cases that declare their memory traffic (see Case)
         text += f", {timing['gb_per_s']:.1f} GB/s"
     return text
-
-
-def _duration(seconds: float) -> str:
-    # Three significant figures in a readable unit: runs span microseconds to minutes.
-    for unit, scale in (("s", 1.0), ("ms", 1e-3)):
-        if seconds >= scale:
-            return f"{seconds / scale:.3g} {unit}"
-    return f"{seconds / 1e-6:.3g} µs"
 
 
 def _value(value) -> str:

@@ -18,8 +18,10 @@ if __package__ in (None, ""):
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from benchmarks.compare import compare_case
+from benchmarks.compare_models import has_error, run_model_case
 from benchmarks.environment import capture_environment
 from benchmarks.markdown_report import SPEEDUP_MEANING, render_markdown
+from benchmarks.model_case import ModelCase
 from benchmarks.results_files import DEFAULT_RESULTS_DIR, write_results
 from benchmarks.suites import load_suite, suite_names
 
@@ -77,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     started = datetime.now(timezone.utc)
     command = "python -m benchmarks " + shlex.join(sys.argv[1:] if argv is None else argv)
-    results, skipped, suite_notes = [], [], {}
+    results, model_results, skipped, suite_notes = [], [], [], {}
     for name in args.suites or suite_names():
         suite = load_suite(name)
         reason = suite.skip_reason()
@@ -90,17 +92,19 @@ def main(argv: list[str] | None = None) -> int:
         rows = args.rows or (suite.quick_rows if args.quick else suite.default_rows)
         for case in suite.build_cases():
             print(f"[{name}] {case.name}: {rows:,} rows ...", file=sys.stderr, flush=True)
-            results.append(
-                compare_case(
-                    case,
-                    suite=name,
-                    rows=rows,
-                    repeats=args.repeats,
-                    warmup=WARMUP_CALLS,
-                    n_jobs=args.n_jobs,
-                    seed=args.seed,
-                )
-            )
+            options = {
+                "suite": name,
+                "rows": rows,
+                "repeats": args.repeats,
+                "warmup": WARMUP_CALLS,
+                "n_jobs": args.n_jobs,
+                "seed": args.seed,
+            }
+            # Model cases (several libraries, fit and predict) have rows of their own shape.
+            if isinstance(case, ModelCase):
+                model_results.append(run_model_case(case, **options))
+            else:
+                results.append(compare_case(case, **options))
     run = {
         "schema_version": 1,
         "started_utc": started.isoformat(timespec="seconds"),
@@ -118,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         # Captured after the run so the BLAS/OpenMP libraries the peers loaded are listed.
         "environment": capture_environment(args.n_jobs),
         "results": results,
+        "model_results": model_results,
         "suite_notes": suite_notes,
         "skipped": skipped,
     }
@@ -126,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     stem = started.strftime("%Y%m%dT%H%M%SZ") + "_" + "-".join(run["settings"]["suites"])
     for path in write_results(run, markdown, args.out, stem):
         print(f"wrote {path}", file=sys.stderr)
-    return 1 if any(row["error"] for row in results) else 0
+    failed = any(row["error"] for row in results) or any(map(has_error, model_results))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

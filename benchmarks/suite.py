@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from benchmarks.case import Case
+from benchmarks.model_case import ModelCase
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,9 @@ class Suite:
     default_rows: int
     quick_rows: int
     # Called only once the peers are known to be present, so suite modules import
-    # mlarsenal's area and the peer here, never at module level.
-    build_cases: Callable[[], list[Case]]
+    # mlarsenal's area and the peer here, never at module level. A suite returns Cases
+    # (ours vs one peer) or ModelCases (fit/predict of several libraries, see model_case.py).
+    build_cases: Callable[[], list[Case] | list[ModelCase]]
     # Printed under the table: what a reader needs to judge the figures fairly
     # (e.g. which side is single-threaded).
     notes: str = ""

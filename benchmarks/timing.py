@@ -44,3 +44,11 @@ def measure(fn: Callable[[], Any], *, repeats: int, warmup: int = 1) -> tuple[Ti
         result = fn()
         times.append(time.perf_counter() - start)
     return Timing(tuple(times)), result
+
+
+def format_duration(seconds: float) -> str:
+    """Three significant figures in a readable unit: runs span microseconds to minutes."""
+    for unit, scale in (("s", 1.0), ("ms", 1e-3)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-6:.3g} µs"

@@ -17,6 +17,7 @@ SUITE_MODULES = {
     "knn": "benchmarks.suites.knn",
     "distances": "benchmarks.suites.distances",
     "kmeans": "benchmarks.suites.kmeans",
+    "gbdt": "benchmarks.suites.gbdt",
 }
 
 

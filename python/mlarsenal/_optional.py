@@ -21,6 +21,8 @@ EXTRA_OF_MODULE = {
     "distributed": "dask",
     "mlflow": "mlflow",
     "matplotlib": "plot",
+    "numba": "numba",
+    "tqdm": "progress",
     "lightgbm": "bench",
     "xgboost": "bench",
     "faiss": "bench",

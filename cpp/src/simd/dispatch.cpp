@@ -1,4 +1,5 @@
 #include "dot_kernels.hpp"
+#include "histogram_kernels.hpp"
 #include "mlarsenal/common/cpu_features.hpp"
 #include "reductions.hpp"
 
@@ -36,6 +37,24 @@ const DotKernels& dot_kernels() {
 #endif
       default:
         return scalar::dot_table;
+    }
+  }();
+  return table;
+}
+
+const HistogramKernels& histogram_kernels() {
+  static const HistogramKernels& table = []() -> const HistogramKernels& {
+    switch (active_simd_level()) {
+#if defined(MLARSENAL_HAVE_AVX512_TU)
+      case SimdLevel::avx512:
+        return avx512::histogram_table;
+#endif
+#if defined(MLARSENAL_HAVE_AVX2_TU)
+      case SimdLevel::avx2:
+        return avx2::histogram_table;
+#endif
+      default:
+        return scalar::histogram_table;
     }
   }();
   return table;

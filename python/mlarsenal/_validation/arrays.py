@@ -38,9 +38,11 @@ def _is_pandas_dataframe(X) -> bool:
     return type(X).__module__.startswith("pandas") and hasattr(X, "dtypes") and X.ndim == 2
 
 
-def check_finite(array: np.ndarray, name: str, *, allow_nan: bool = False) -> None:
-    """Raise ValueError when `array` holds NaN (unless allowed) or ±inf."""
-    if array.dtype.kind not in "fc" or array.size == 0:
+def check_finite(
+    array: np.ndarray, name: str, *, allow_nan: bool = False, allow_inf: bool = False
+) -> None:
+    """Raise ValueError when `array` holds NaN or ±inf (unless allowed)."""
+    if array.dtype.kind not in "fc" or array.size == 0 or (allow_nan and allow_inf):
         return
     # One reduction first: its result is finite for the common, clean input.
     with np.errstate(over="ignore", invalid="ignore"):
@@ -50,7 +52,7 @@ def check_finite(array: np.ndarray, name: str, *, allow_nan: bool = False) -> No
     has_nan = bool(np.isnan(array).any())
     if has_nan and not allow_nan:
         raise ValueError(f"{name} contains NaN; remove or impute missing values first")
-    if bool(np.isinf(array).any()):
+    if not allow_inf and bool(np.isinf(array).any()):
         raise ValueError(f"{name} contains infinity or a value too large for {array.dtype}")
 
 
@@ -79,6 +81,7 @@ def check_array(
     ensure_2d: bool = True,
     allow_nd: bool = False,
     allow_nan: bool = False,
+    allow_inf: bool = False,
     ensure_min_samples: int = 1,
     ensure_min_features: int = 1,
     copy: bool = False,
@@ -89,7 +92,8 @@ def check_array(
     when it is one of them, otherwise the first is used), or None to keep any
     numeric dtype. Inputs may be numpy arrays (any order, strided, read-only),
     lists, pandas DataFrames/Series, or Arrow-stream tables (polars, pyarrow).
-    NaN is rejected unless allow_nan; infinity is always rejected.
+    NaN is rejected unless allow_nan, ±inf unless allow_inf (tree models route
+    infinity like any other value).
     """
     if isinstance(dtype, tuple):
         accepted = tuple(np.dtype(d) for d in dtype)
@@ -149,7 +153,7 @@ def check_array(
             f"{name}: found array with {array.shape[1]} feature(s) (shape={array.shape}) "
             f"while a minimum of {ensure_min_features} is required."
         )
-    check_finite(array, name, allow_nan=allow_nan)
+    check_finite(array, name, allow_nan=allow_nan, allow_inf=allow_inf)
     return array
 
 

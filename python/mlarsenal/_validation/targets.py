@@ -5,7 +5,6 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from sklearn.exceptions import DataConversionWarning
 
 
 def column_or_1d(y, name: str = "y", *, warn: bool = False) -> np.ndarray:
@@ -22,6 +21,10 @@ def column_or_1d(y, name: str = "y", *, warn: bool = False) -> np.ndarray:
         return array
     if array.ndim == 2 and array.shape[1] == 1:
         if warn:
+            # Imported here: scikit-learn takes over a second to import, and
+            # prediction-only code (loading a model file) never needs it.
+            from sklearn.exceptions import DataConversionWarning
+
             warnings.warn(
                 f"A column-vector {name} was passed when a 1d array was expected; "
                 "it is flattened (use y.ravel() to silence this warning)",

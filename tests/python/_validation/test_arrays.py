@@ -48,6 +48,16 @@ def test_nan_can_be_allowed_but_not_infinity():
         check_array(X, allow_nan=True)
 
 
+def test_infinity_can_be_allowed():
+    X = np.ones((3, 2))
+    X[0, 0], X[1, 1] = np.inf, -np.inf
+    assert check_array(X, allow_inf=True) is X
+    X[2, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        check_array(X, allow_inf=True)
+    assert check_array(X, allow_inf=True, allow_nan=True) is X
+
+
 def test_shape_errors_are_clear():
     with pytest.raises(ValueError, match="X must be a 2-d array, got a 1-d array"):
         check_array(np.ones(3))

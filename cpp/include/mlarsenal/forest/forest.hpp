@@ -1,0 +1,98 @@
+// The one tree-ensemble representation: what every tree model of mlarsenal
+// (gradient boosting, forests, models imported from other libraries) is
+// stored as, saved as and predicted with.
+//
+// Layout: structure of arrays over all nodes of all trees. Tree t owns nodes
+// [tree_offsets[t], tree_offsets[t + 1]); child indices are local to the tree
+// and always greater than their parent's index (pre-order or breadth-first
+// numbering), which makes a cycle impossible and lets a loader check a file
+// in one pass. A node is a leaf when left == -1.
+//
+// Decision at an internal node with feature f and value x = X(row, f):
+//   - x is NaN                      -> left if default_left, else right
+//   - numerical:   x <= threshold   -> left, else right
+//   - categorical: x is a category whose bit is set in the node's bitset
+//                  -> left, else right. The category of x is (int)x for
+//                  0 <= x < 32 * cat_size; any other value (negative, too
+//                  large, a category not seen in training) goes right.
+// Trees add value[leaf] to output column tree_output[t]; outputs start at
+// base_score. Everything is read-only during prediction: one ForestView may be
+// used by any number of threads at once.
+#pragma once
+
+#include <cstdint>
+
+#include "mlarsenal/common/array_view.hpp"
+
+namespace mlarsenal::forest {
+
+enum SplitKind : std::uint8_t { kNumerical = 0, kCategorical = 1 };
+
+struct ForestView {
+  std::int64_t n_trees = 0;
+  std::int64_t n_nodes = 0;
+  std::int64_t n_features = 0;
+  std::int64_t n_outputs = 1;
+  const std::int64_t* tree_offsets = nullptr;  // n_trees + 1, first 0, last n_nodes
+  const std::int32_t* tree_output = nullptr;   // n_trees, in [0, n_outputs)
+  const double* base_score = nullptr;          // n_outputs
+  // Per node (n_nodes each).
+  const std::int32_t* feature = nullptr;  // -1 at leaves
+  const double* threshold = nullptr;
+  const std::int32_t* left = nullptr;   // -1 at leaves
+  const std::int32_t* right = nullptr;  // -1 at leaves
+  const std::uint8_t* default_left = nullptr;
+  const std::uint8_t* split_kind = nullptr;
+  const double* value = nullptr;
+  const std::int32_t* cat_begin = nullptr;  // first word of the node's bitset in cat_bits
+  const std::int32_t* cat_size = nullptr;   // words in the node's bitset (0: numerical)
+  const std::uint32_t* cat_bits = nullptr;
+  std::int64_t n_cat_words = 0;
+};
+
+// Checks everything prediction relies on (offsets monotone, children in
+// range and after their parent, features < n_features, outputs in range,
+// bitsets inside cat_bits). Throws InvalidArgument naming the first problem.
+void validate(const ForestView& forest);
+
+// The leaf reached by one row in the tree whose nodes start at `nodes`
+// (an offset into the node arrays). x(f) returns the row's feature f.
+// Written once, used by every batch and single-row path.
+template <class RowAccess>
+inline std::int32_t leaf_index(const ForestView& forest, std::int64_t nodes, RowAccess x) {
+  std::int32_t node = 0;
+  while (forest.left[nodes + node] >= 0) {
+    const std::int64_t at = nodes + node;
+    const double v = static_cast<double>(x(forest.feature[at]));
+    bool go_left;
+    if (v != v) {
+      go_left = forest.default_left[at] != 0;
+    } else if (forest.split_kind[at] == kNumerical) {
+      go_left = v <= forest.threshold[at];
+    } else {
+      const std::int64_t words = forest.cat_size[at];
+      go_left = false;
+      if (v >= 0.0 && v < 32.0 * static_cast<double>(words)) {
+        const auto category = static_cast<std::int64_t>(v);
+        const std::uint32_t word = forest.cat_bits[forest.cat_begin[at] + category / 32];
+        go_left = ((word >> (category % 32)) & 1u) != 0;
+      }
+    }
+    node = go_left ? forest.left[at] : forest.right[at];
+  }
+  return node;
+}
+
+// out (rows x n_outputs, C order) = base_score + the sum over trees
+// [tree_begin, tree_end) of each tree's leaf value. X is float32 or float64.
+template <class T>
+void predict_raw(const ForestView& forest, MatrixView<const T> x, std::int64_t tree_begin,
+                 std::int64_t tree_end, int n_threads, double* out);
+
+// out (rows x (tree_end - tree_begin), C order) = the leaf (node index within
+// its tree) each row reaches in each tree of the range.
+template <class T>
+void predict_leaf(const ForestView& forest, MatrixView<const T> x, std::int64_t tree_begin,
+                  std::int64_t tree_end, int n_threads, std::int32_t* out);
+
+}  // namespace mlarsenal::forest

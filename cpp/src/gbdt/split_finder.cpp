@@ -1,0 +1,169 @@
+#include "split_finder.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace mlarsenal::gbdt {
+namespace {
+constexpr double kUnbounded = std::numeric_limits<double>::infinity();
+}  // namespace
+
+SplitFinder::SplitFinder(const GrowerParams& params, const std::vector<FeatureBins>& bins,
+                         const std::vector<std::int32_t>& offsets)
+    : params_(params), bins_(bins), offsets_(offsets) {}
+
+double SplitFinder::leaf_value(const Stats& s, double lower, double upper) const {
+  const double denominator = s.h + params_.l2_regularization;
+  if (!(denominator > 0)) return std::clamp(0.0, lower, upper);
+  const double shrunk = std::max(std::abs(s.g) - params_.l1_regularization, 0.0);
+  const double v = -(s.g > 0 ? shrunk : -shrunk) / denominator;
+  return std::clamp(v, lower, upper);
+}
+
+double SplitFinder::quality(const Stats& s, double v) const {
+  return -(s.g * v + 0.5 * (s.h + params_.l2_regularization) * v * v +
+           params_.l1_regularization * std::abs(v));
+}
+
+double SplitFinder::optimum_score(const Stats& s) const {
+  const double denominator = s.h + params_.l2_regularization;
+  if (!(denominator > 0)) return 0.0;
+  const double shrunk = std::max(std::abs(s.g) - params_.l1_regularization, 0.0);
+  return shrunk * shrunk / denominator;
+}
+
+NodeContext SplitFinder::context(const Stats& total, double lower, double upper) const {
+  NodeContext c;
+  c.total = total;
+  c.lower = lower;
+  c.upper = upper;
+  c.value = leaf_value(total, lower, upper);
+  c.quality = quality(total, c.value);
+  return c;
+}
+
+void SplitFinder::consider(const Stats& left, const Stats& right, const NodeContext& node,
+                           std::int8_t monotone, SplitCandidate& best, std::int32_t f,
+                           std::int32_t bin, bool default_left) const {
+  if (left.n < params_.min_samples_leaf || right.n < params_.min_samples_leaf) return;
+  if (left.h < params_.min_child_weight || right.h < params_.min_child_weight) return;
+  double gain;
+  double vl = 0, vr = 0;
+  const bool bounded = monotone != 0 || node.lower > -kUnbounded || node.upper < kUnbounded;
+  if (!bounded) {
+    // At the unclipped optimum a leaf's quality is T(G)^2 / (2 (H + l2)):
+    // two divisions per candidate, values only for the winner.
+    gain = 0.5 * (optimum_score(left) + optimum_score(right)) - node.quality;
+  } else {
+    vl = leaf_value(left, node.lower, node.upper);
+    vr = leaf_value(right, node.lower, node.upper);
+    if ((monotone > 0 && vl > vr) || (monotone < 0 && vl < vr)) return;
+    gain = quality(left, vl) + quality(right, vr) - node.quality;
+  }
+  if (!(gain > best.gain)) return;
+  if (!bounded) {
+    vl = leaf_value(left, node.lower, node.upper);
+    vr = leaf_value(right, node.lower, node.upper);
+  }
+  best.gain = gain;
+  best.feature = f;
+  best.bin = bin;
+  best.default_left = default_left;
+  best.left = left;
+  best.right = right;
+  best.left_value = vl;
+  best.right_value = vr;
+}
+
+SplitCandidate SplitFinder::best_split(const HistBin* hist, std::int32_t f,
+                                       const NodeContext& node) const {
+  SplitCandidate best = bins_[static_cast<std::size_t>(f)].categorical
+                            ? categorical(hist + offsets_[f], f, node)
+                            : numerical(hist + offsets_[f], f, node);
+  if (best.found() && !(best.gain > std::max(params_.min_split_gain, 0.0))) return {};
+  return best;
+}
+
+// Bins 0..nb-1 hold values, bin nb the missing values. Scanning left to
+// right with the missing values on the right, then again with them on the
+// left, learns where missing values go; with none at training time they
+// follow the larger child.
+SplitCandidate SplitFinder::numerical(const HistBin* hist, std::int32_t f,
+                                      const NodeContext& node) const {
+  SplitCandidate best;
+  const int nb = bins_[static_cast<std::size_t>(f)].n_bins();
+  const std::int8_t monotone =
+      params_.monotonic.empty() ? 0 : params_.monotonic[static_cast<std::size_t>(f)];
+  Stats missing;
+  missing += hist[nb];
+  const bool has_missing = missing.n > 0;
+  // With missing values, "every value left, missing right" is a split too.
+  const int last = has_missing ? nb - 1 : nb - 2;
+  Stats left;
+  for (int b = 0; b <= last; ++b) {
+    left += hist[b];
+    const Stats right = node.total - left;
+    consider(left, right, node, monotone, best, f, b, has_missing ? false : left.n >= right.n);
+  }
+  if (has_missing) {
+    left = missing;
+    for (int b = 0; b <= nb - 2; ++b) {
+      left += hist[b];
+      consider(left, node.total - left, node, monotone, best, f, b, true);
+    }
+  }
+  return best;
+}
+
+// Categories (the missing bin among them) are ordered by gradient over
+// smoothed hessian; the best split puts a prefix of that order on the left
+// (the classic result for squared-error-like objectives), scanned from
+// both ends.
+SplitCandidate SplitFinder::categorical(const HistBin* hist, std::int32_t f,
+                                        const NodeContext& node) const {
+  SplitCandidate best;
+  const int nb = bins_[static_cast<std::size_t>(f)].n_bins();
+  std::vector<int> used;
+  for (int b = 0; b <= nb; ++b)
+    if (hist[b].n > 0) used.push_back(b);
+  if (used.size() < 2) return best;
+  const double smooth = params_.cat_smooth;
+  std::stable_sort(used.begin(), used.end(), [&](int a, int b) {
+    return hist[a].g / (hist[a].h + smooth) < hist[b].g / (hist[b].h + smooth);
+  });
+  const auto n_used = static_cast<std::int64_t>(used.size());
+  const std::int64_t longest = std::min<std::int64_t>(n_used - 1, params_.max_cat_threshold);
+  int best_direction = 0;
+  std::int64_t best_length = 0;
+  for (int direction = 0; direction < 2; ++direction) {
+    Stats left;
+    for (std::int64_t k = 0; k < longest; ++k) {
+      const int b = used[static_cast<std::size_t>(direction == 0 ? k : n_used - 1 - k)];
+      left += hist[b];
+      const double before = best.gain;
+      consider(left, node.total - left, node, 0, best, f, -1, false);
+      if (best.gain > before) {
+        best_direction = direction;
+        best_length = k + 1;
+      }
+    }
+  }
+  if (!best.found()) return best;
+  best.categorical = true;
+  best.left_bins = {};
+  for (std::int64_t k = 0; k < best_length; ++k) {
+    const int b = used[static_cast<std::size_t>(best_direction == 0 ? k : n_used - 1 - k)];
+    best.left_bins[static_cast<std::size_t>(b) / 32] |= 1u << (b % 32);
+  }
+  if (hist[nb].n > 0) {
+    best.default_left = bin_in(best.left_bins, nb);
+  } else {
+    // No missing values in training: they follow the larger child.
+    best.default_left = best.left.n >= best.right.n;
+    if (best.default_left) best.left_bins[static_cast<std::size_t>(nb) / 32] |= 1u << (nb % 32);
+  }
+  return best;
+}
+
+}  // namespace mlarsenal::gbdt
