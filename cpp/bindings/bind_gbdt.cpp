@@ -87,6 +87,8 @@ gbdt::GrowerParams grower_params(const py::dict& d) {
   p.learning_rate = d["learning_rate"].cast<double>();
   p.max_features = d["max_features"].cast<double>();
   p.cat_smooth = d["cat_smooth"].cast<double>();
+  p.cat_l2 = d["cat_l2"].cast<double>();
+  p.min_data_per_group = d["min_data_per_group"].cast<std::int64_t>();
   p.max_cat_threshold = d["max_cat_threshold"].cast<std::int64_t>();
   p.monotonic = d["monotonic"].cast<std::vector<std::int8_t>>();
   p.interaction_groups = d["interaction_groups"].cast<std::vector<std::vector<std::int32_t>>>();

@@ -26,8 +26,8 @@ double SplitFinder::quality(const Stats& s, double v) const {
            params_.l1_regularization * std::abs(v));
 }
 
-double SplitFinder::optimum_score(const Stats& s) const {
-  const double denominator = s.h + params_.l2_regularization;
+double SplitFinder::optimum_score(const Stats& s, double extra_l2) const {
+  const double denominator = s.h + params_.l2_regularization + extra_l2;
   if (!(denominator > 0)) return 0.0;
   const double shrunk = std::max(std::abs(s.g) - params_.l1_regularization, 0.0);
   return shrunk * shrunk / denominator;
@@ -45,7 +45,7 @@ NodeContext SplitFinder::context(const Stats& total, double lower, double upper)
 
 void SplitFinder::consider(const Stats& left, const Stats& right, const NodeContext& node,
                            std::int8_t monotone, SplitCandidate& best, std::int32_t f,
-                           std::int32_t bin, bool default_left) const {
+                           std::int32_t bin, bool default_left, double extra_l2) const {
   if (left.n < params_.min_samples_leaf || right.n < params_.min_samples_leaf) return;
   if (left.h < params_.min_child_weight || right.h < params_.min_child_weight) return;
   double gain;
@@ -54,7 +54,7 @@ void SplitFinder::consider(const Stats& left, const Stats& right, const NodeCont
   if (!bounded) {
     // At the unclipped optimum a leaf's quality is T(G)^2 / (2 (H + l2)):
     // two divisions per candidate, values only for the winner.
-    gain = 0.5 * (optimum_score(left) + optimum_score(right)) - node.quality;
+    gain = 0.5 * (optimum_score(left, extra_l2) + optimum_score(right, extra_l2)) - node.quality;
   } else {
     vl = leaf_value(left, node.lower, node.upper);
     vr = leaf_value(right, node.lower, node.upper);
@@ -124,25 +124,33 @@ SplitCandidate SplitFinder::categorical(const HistBin* hist, std::int32_t f,
                                         const NodeContext& node) const {
   SplitCandidate best;
   const int nb = bins_[static_cast<std::size_t>(f)].n_bins();
+  const double smooth = params_.cat_smooth;
+  // Categories too rare to order reliably stay on the right (LightGBM's
+  // regularisation of categorical splits, which keeps them from overfitting
+  // many small categories).
   std::vector<int> used;
   for (int b = 0; b <= nb; ++b)
-    if (hist[b].n > 0) used.push_back(b);
+    if (hist[b].n >= std::max(smooth, 1.0)) used.push_back(b);
   if (used.size() < 2) return best;
-  const double smooth = params_.cat_smooth;
   std::stable_sort(used.begin(), used.end(), [&](int a, int b) {
     return hist[a].g / (hist[a].h + smooth) < hist[b].g / (hist[b].h + smooth);
   });
   const auto n_used = static_cast<std::int64_t>(used.size());
-  const std::int64_t longest = std::min<std::int64_t>(n_used - 1, params_.max_cat_threshold);
+  const std::int64_t longest =
+      std::min<std::int64_t>({n_used - 1, params_.max_cat_threshold, (n_used + 1) / 2});
   int best_direction = 0;
   std::int64_t best_length = 0;
   for (int direction = 0; direction < 2; ++direction) {
     Stats left;
+    double group = 0;  // rows added since the last candidate
     for (std::int64_t k = 0; k < longest; ++k) {
       const int b = used[static_cast<std::size_t>(direction == 0 ? k : n_used - 1 - k)];
       left += hist[b];
+      group += hist[b].n;
+      if (group < static_cast<double>(params_.min_data_per_group)) continue;
+      group = 0;
       const double before = best.gain;
-      consider(left, node.total - left, node, 0, best, f, -1, false);
+      consider(left, node.total - left, node, 0, best, f, -1, false, params_.cat_l2);
       if (best.gain > before) {
         best_direction = direction;
         best_length = k + 1;

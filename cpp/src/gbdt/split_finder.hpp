@@ -51,17 +51,18 @@ class SplitFinder {
 
   double leaf_value(const Stats& s, double lower, double upper) const;
   double quality(const Stats& s, double value) const;
-  // quality at the unclipped optimal value, times 2.
-  double optimum_score(const Stats& s) const;
+  // quality at the unclipped optimal value, times 2 (with extra_l2 added to l2).
+  double optimum_score(const Stats& s, double extra_l2 = 0.0) const;
   NodeContext context(const Stats& total, double lower, double upper) const;
 
   // The best split on feature f, or a candidate with found() == false.
   SplitCandidate best_split(const HistBin* hist, std::int32_t f, const NodeContext& node) const;
 
  private:
-  void consider(const Stats& left, const Stats& right, const NodeContext& node,
-                std::int8_t monotone, SplitCandidate& best, std::int32_t f, std::int32_t bin,
-                bool default_left) const;
+  // extra_l2: more L2 on the children's gain (categorical splits).
+  void consider(const Stats& left, const Stats& right, const NodeContext& node, std::int8_t monotone,
+                SplitCandidate& best, std::int32_t f, std::int32_t bin, bool default_left,
+                double extra_l2 = 0.0) const;
   SplitCandidate numerical(const HistBin* hist, std::int32_t f, const NodeContext& node) const;
   SplitCandidate categorical(const HistBin* hist, std::int32_t f, const NodeContext& node) const;
 

@@ -103,8 +103,11 @@ class TreeParams:
             "l1_regularization": self.l1_regularization,
             "l2_regularization": self.l2_regularization,
             "max_features": self.max_features,
+            # Categorical-split regularisation, LightGBM's defaults.
             "cat_smooth": 10.0,
-            "max_cat_threshold": 64,
+            "cat_l2": 10.0,
+            "min_data_per_group": self.min_samples_leaf,
+            "max_cat_threshold": 32,
             "monotonic": list(monotonic),
             "interaction_groups": interaction_groups,
             "n_threads": n_threads,

@@ -28,8 +28,14 @@ struct GrowerParams {
   double l2_regularization = 0.0;
   double learning_rate = 0.1;           // leaf values are multiplied by it
   double max_features = 1.0;            // fraction of the allowed features drawn per node
-  double cat_smooth = 10.0;             // added to hessians when ordering categories
-  std::int64_t max_cat_threshold = 64;  // most categories on the left of a split
+  // Categorical splits (LightGBM's regularisation): categories with fewer
+  // rows than cat_smooth stay right; the rest are ordered by gradient over
+  // (hessian + cat_smooth); a candidate is scored every min_data_per_group
+  // rows of that order, with cat_l2 more L2 in its gain.
+  double cat_smooth = 10.0;
+  double cat_l2 = 10.0;
+  std::int64_t min_data_per_group = 100;
+  std::int64_t max_cat_threshold = 32;  // most categories on the left of a split
   std::vector<std::int8_t> monotonic;   // per feature: -1, 0, +1; empty: none
   // Interaction constraints: features that may share a branch. Empty: none.
   std::vector<std::vector<std::int32_t>> interaction_groups;
