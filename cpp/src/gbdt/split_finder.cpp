@@ -100,17 +100,28 @@ SplitCandidate SplitFinder::numerical(const HistBin* hist, std::int32_t f,
   const bool has_missing = missing.n > 0;
   // With missing values, "every value left, missing right" is a split too.
   const int last = has_missing ? nb - 1 : nb - 2;
+  // An empty bin leaves the partition unchanged (the previous candidate
+  // already scored it): skipped, which makes small nodes cheap. Candidates
+  // stop once the right side is too small.
+  const double min_rows = static_cast<double>(params_.min_samples_leaf);
   Stats left;
   for (int b = 0; b <= last; ++b) {
+    if (hist[b].n == 0) continue;
     left += hist[b];
+    if (static_cast<double>(left.n) < min_rows) continue;
     const Stats right = node.total - left;
+    if (static_cast<double>(right.n) < min_rows) break;
     consider(left, right, node, monotone, best, f, b, has_missing ? false : left.n >= right.n);
   }
   if (has_missing) {
     left = missing;
     for (int b = 0; b <= nb - 2; ++b) {
+      if (hist[b].n == 0) continue;
       left += hist[b];
-      consider(left, node.total - left, node, monotone, best, f, b, true);
+      if (static_cast<double>(left.n) < min_rows) continue;
+      const Stats right = node.total - left;
+      if (static_cast<double>(right.n) < min_rows) break;
+      consider(left, right, node, monotone, best, f, b, true);
     }
   }
   return best;
