@@ -60,9 +60,9 @@ class SplitFinder {
 
  private:
   // extra_l2: more L2 on the children's gain (categorical splits).
-  void consider(const Stats& left, const Stats& right, const NodeContext& node, std::int8_t monotone,
-                SplitCandidate& best, std::int32_t f, std::int32_t bin, bool default_left,
-                double extra_l2 = 0.0) const;
+  void consider(const Stats& left, const Stats& right, const NodeContext& node,
+                std::int8_t monotone, SplitCandidate& best, std::int32_t f, std::int32_t bin,
+                bool default_left, double extra_l2 = 0.0) const;
   SplitCandidate numerical(const HistBin* hist, std::int32_t f, const NodeContext& node) const;
   SplitCandidate categorical(const HistBin* hist, std::int32_t f, const NodeContext& node) const;
 

@@ -35,6 +35,17 @@ from mlarsenal.forest import Forest
 logger = logging.getLogger("mlarsenal.ensemble")
 
 
+def store_params(estimator, arguments: dict) -> None:
+    """The body of each estimator's ``__init__``: keep every argument unchanged.
+
+    scikit-learn's contract: ``__init__`` stores its parameters and nothing
+    else; validation happens in ``fit`` (see _gb_params.py).
+    """
+    for name, value in arguments.items():
+        if name != "self":
+            setattr(estimator, name, value)
+
+
 class PersistenceMixin:
     """save/to_bytes and pickling through the model file format (never raw object state)."""
 

@@ -90,9 +90,13 @@ def estimator_from_parts(meta: dict, arrays: dict):
     if cls is None:
         raise ValueError(f"unknown estimator {meta.get('estimator')!r}")
     est = cls()
+    for key in ("params", "forest", "known_categories", "pandas_categories"):
+        if not isinstance(meta.get(key), dict):
+            raise ValueError(f"{key} must be a dict")
+    for key in ("base_score", "params_not_saved"):
+        if not isinstance(meta.get(key), list):
+            raise ValueError(f"{key} must be a list")
     params = meta["params"]
-    if not isinstance(params, dict):
-        raise ValueError("params must be a dict")
     known = est.get_params(deep=False)
     unknown = sorted(set(params) - set(known))
     if unknown:
@@ -115,13 +119,15 @@ def estimator_from_parts(meta: dict, arrays: dict):
     est._base_score = np.asarray(meta["base_score"], dtype=np.float64)
     names = meta.get("feature_names_in")
     if names is not None:
-        est.feature_names_in_ = np.asarray(names, dtype=object)
+        if not isinstance(names, list) or len(names) != est.n_features_in_:
+            raise ValueError("feature_names_in must list one name per feature")
+        est.feature_names_in_ = np.asarray([str(n) for n in names], dtype=object)
     est._known_categories = {
-        _feature(f, est): np.asarray(v, dtype=np.float64)
+        _feature(f, est): np.asarray(v, dtype=np.float64).reshape(-1)
         for f, v in meta["known_categories"].items()
     }
     est._pandas_categories = {
-        _feature(f, est): list(v) for f, v in meta["pandas_categories"].items()
+        _feature(f, est): _category_list(v) for f, v in meta["pandas_categories"].items()
     }
     est._bins = None
     if isinstance(est, GradientBoostingClassifier):
@@ -137,6 +143,14 @@ def estimator_from_parts(meta: dict, arrays: dict):
         if est.forest_.n_outputs != expected:
             raise ValueError("the forest's outputs do not match the number of classes")
     return est
+
+
+def _category_list(values) -> list:
+    if not isinstance(values, list) or not all(
+        isinstance(v, (str, int, float, bool)) for v in values
+    ):
+        raise ValueError("pandas categories must be lists of plain values")
+    return values
 
 
 def _feature(key, est) -> int:

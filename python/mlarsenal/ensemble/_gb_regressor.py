@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import RegressorMixin
 
 from mlarsenal._validation import column_or_1d
-from mlarsenal.ensemble._gb_base import BaseGradientBoosting
+from mlarsenal.ensemble._gb_base import BaseGradientBoosting, store_params
 from mlarsenal.ensemble._gb_losses import regression_loss
 
 
@@ -66,34 +66,7 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
         random_state=None,
         n_jobs=None,
     ):
-        self.loss = loss
-        self.quantile = quantile
-        self.huber_delta = huber_delta
-        self.learning_rate = learning_rate
-        self.max_iter = max_iter
-        self.max_leaf_nodes = max_leaf_nodes
-        self.max_depth = max_depth
-        self.min_samples_leaf = min_samples_leaf
-        self.min_child_weight = min_child_weight
-        self.min_split_gain = min_split_gain
-        self.l1_regularization = l1_regularization
-        self.l2_regularization = l2_regularization
-        self.max_bins = max_bins
-        self.max_features = max_features
-        self.colsample_bytree = colsample_bytree
-        self.subsample = subsample
-        self.categorical_features = categorical_features
-        self.monotonic_cst = monotonic_cst
-        self.interaction_cst = interaction_cst
-        self.warm_start = warm_start
-        self.early_stopping = early_stopping
-        self.scoring = scoring
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.tol = tol
-        self.verbose = verbose
-        self.random_state = random_state
-        self.n_jobs = n_jobs
+        store_params(self, locals())
 
     def _make_loss(self):
         return regression_loss(self.loss, self.quantile, self.huber_delta)

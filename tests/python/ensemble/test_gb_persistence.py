@@ -144,3 +144,40 @@ def test_corrupted_model_file_is_rejected(tmp_path):
         Forest.from_bytes(bytes(data))
     with pytest.raises(mlarsenal.ModelFormatError):
         Forest.from_bytes(bytes(data[: len(data) // 3]))
+
+
+# ------------------------------------------------- crafted estimator files
+def _crafted(edit):
+    """A valid classifier file whose meta `edit` changes; checksum recomputed."""
+    from mlarsenal._serialization import dumps, loads
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3))
+    y = (X[:, 0] > 0).astype(int)
+    model = GradientBoostingClassifier(max_iter=3, early_stopping=False).fit(X, y)
+    kind, meta, arrays = loads(model.to_bytes())
+    edit(meta, arrays)
+    return dumps(kind, meta, arrays)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda m, a: m.update(params=[]),
+        lambda m, a: m.update(params={"no_such_param": 1}),
+        lambda m, a: m.update(estimator="Pickle"),
+        lambda m, a: m.update(known_categories=[]),
+        lambda m, a: m.update(known_categories={"7": [1.0]}),
+        lambda m, a: m.update(pandas_categories={"0": [{"x": 1}]}),
+        lambda m, a: m.update(base_score="x"),
+        lambda m, a: m.update(feature_names_in=["a"]),
+        lambda m, a: m.update(n_features_in=5),
+        lambda m, a: a.update(classes=np.array([0])),
+        lambda m, a: a.update(is_categorical=np.zeros(7, dtype=np.uint8)),
+        lambda m, a: m["forest"].update(n_outputs=3),
+        lambda m, a: a.update({"forest/left": np.full_like(a["forest/left"], 5)}),
+    ],
+)
+def test_crafted_estimator_files_raise_model_format_error(edit):
+    with pytest.raises(mlarsenal.ModelFormatError):
+        mlarsenal.load(_crafted(edit))

@@ -487,3 +487,23 @@ def test_concurrent_predict_equals_serial():
         parallel = list(pool.map(est.predict_proba, chunks))
     for a, b in zip(serial, parallel, strict=True):
         assert np.array_equal(a, b)
+
+
+# ---------------------------------------------------------------- progress
+def test_verbose_logs_scores_and_silent_by_default(caplog, capsys):
+    import logging
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 3))
+    y = X[:, 0] + rng.normal(scale=0.1, size=400)
+    params = dict(max_iter=12, early_stopping=True, validation_fraction=0.2, n_iter_no_change=50)
+    with caplog.at_level(logging.INFO, logger="mlarsenal.ensemble"):
+        GradientBoostingRegressor(**params).fit(X, y)
+    assert not [r for r in caplog.records if r.getMessage().startswith("iteration ")]
+    assert capsys.readouterr().err == ""
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="mlarsenal.ensemble"):
+        GradientBoostingRegressor(verbose=2, **params).fit(X, y)
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("iteration ")]
+    assert len(lines) == 12
+    assert "validation score" in lines[-1]

@@ -26,8 +26,8 @@ struct GrowerParams {
   double min_split_gain = 0.0;
   double l1_regularization = 0.0;
   double l2_regularization = 0.0;
-  double learning_rate = 0.1;           // leaf values are multiplied by it
-  double max_features = 1.0;            // fraction of the allowed features drawn per node
+  double learning_rate = 0.1;  // leaf values are multiplied by it
+  double max_features = 1.0;   // fraction of the allowed features drawn per node
   // Categorical splits (LightGBM's regularisation): categories with fewer
   // rows than cat_smooth stay right; the rest are ordered by gradient over
   // (hessian + cat_smooth); a candidate is scored every min_data_per_group
