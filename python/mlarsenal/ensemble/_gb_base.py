@@ -106,39 +106,8 @@ class BaseGradientBoosting(PersistenceMixin, BaseEstimator):
         n_threads = effective_n_jobs(self.n_jobs)
         first_fit = not (self.warm_start and hasattr(self, "forest_"))
 
-        n_features_before = getattr(self, "n_features_in_", None)
-        check_feature_names(self, X, reset=first_fit)
-        original = X
-        X, pandas_categories = to_matrix(
-            X, None if first_fit else getattr(self, "_pandas_categories", None)
-        )
-        categorical_mask = resolve_categorical(self.categorical_features, original, X.shape[1])
-        if not first_fit and X.shape[1] != n_features_before:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but the model being warm-started has "
-                f"{n_features_before}"
-            )
-        y = self._encode_target(y, fitting=first_fit)
-        check_consistent_length(X=X, y=y)
-        weight = check_sample_weight(sample_weight, X.shape[0], only_non_negative=True)
-        class_weight = self._class_weights(y)
-        if class_weight is not None:
-            weight = class_weight if weight is None else weight * class_weight
-        if weight is not None and not weight.any():
-            raise ValueError("sample_weight is zero everywhere; at least one weight must be > 0")
-
-        if first_fit:
-            self.n_features_in_ = X.shape[1]
-            self._pandas_categories = pandas_categories
-            self.is_categorical_ = categorical_mask
-        monotonic = check_monotonic_cst(
-            self.monotonic_cst,
-            X.shape[1],
-            getattr(self, "feature_names_in_", None),
-            self.is_categorical_,
-        )
-        interaction_groups = check_interaction_cst(
-            self.interaction_cst, X.shape[1], getattr(self, "feature_names_in_", None)
+        X, y, weight, monotonic, interaction_groups = self._fit_inputs(
+            X, y, sample_weight, first_fit
         )
         loss = self._make_loss()
         if loss.refit_quantile is not None and monotonic.any():
@@ -172,8 +141,6 @@ class BaseGradientBoosting(PersistenceMixin, BaseEstimator):
             self._base_score = loss.baseline(y_train, w_train)
             trees, outputs = [], []
             self.train_score_, self.validation_score_ = [], []
-            if self.max_iter == 0:  # pragma: no cover - rejected by check_shared_params
-                return self
         else:
             trees, outputs = split_forest_trees(self.forest_)
             if self.max_iter < self.n_iter_:
@@ -216,15 +183,9 @@ class BaseGradientBoosting(PersistenceMixin, BaseEstimator):
                 tree = grower.tree()
                 grower.add_leaf_values(raw, k)
                 if rows is not None or raw_val is not None:
-                    one = single_tree_forest(tree, X.shape[1])
-                    if rows is not None:
-                        outside = np.ones(n_rows, dtype=bool)
-                        outside[rows] = False
-                        raw[outside, k] += one.predict(
-                            X_train[outside], output="raw", n_jobs=n_threads
-                        )
-                    if raw_val is not None:
-                        raw_val[:, k] += one.predict(validation[0], output="raw", n_jobs=n_threads)
+                    self._add_to_other_scores(
+                        tree, k, X_train, raw, rows, validation, raw_val, n_threads
+                    )
                 trees.append(tree)
                 outputs.append(k)
             self._record_scores(loss, y_train, raw, w_train, validation, raw_val, n_threads)
@@ -255,6 +216,60 @@ class BaseGradientBoosting(PersistenceMixin, BaseEstimator):
         return self
 
     # ---------------------------------------------------------------- helpers
+    def _fit_inputs(self, X, y, sample_weight, first_fit):
+        """Validated (X, y, weight, monotonic constraints, interaction groups) of a fit.
+
+        On a first fit also records the feature count, names and categorical
+        features; a warm start checks X against them instead.
+        """
+        n_features_before = getattr(self, "n_features_in_", None)
+        check_feature_names(self, X, reset=first_fit)
+        original = X
+        X, pandas_categories = to_matrix(
+            X, None if first_fit else getattr(self, "_pandas_categories", None)
+        )
+        categorical_mask = resolve_categorical(self.categorical_features, original, X.shape[1])
+        if not first_fit and X.shape[1] != n_features_before:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but the model being warm-started has "
+                f"{n_features_before}"
+            )
+        y = self._encode_target(y, fitting=first_fit)
+        check_consistent_length(X=X, y=y)
+        weight = check_sample_weight(sample_weight, X.shape[0], only_non_negative=True)
+        class_weight = self._class_weights(y)
+        if class_weight is not None:
+            weight = class_weight if weight is None else weight * class_weight
+        if weight is not None and not weight.any():
+            raise ValueError("sample_weight is zero everywhere; at least one weight must be > 0")
+
+        if first_fit:
+            self.n_features_in_ = X.shape[1]
+            self._pandas_categories = pandas_categories
+            self.is_categorical_ = categorical_mask
+        monotonic = check_monotonic_cst(
+            self.monotonic_cst,
+            X.shape[1],
+            getattr(self, "feature_names_in_", None),
+            self.is_categorical_,
+        )
+        interaction_groups = check_interaction_cst(
+            self.interaction_cst, X.shape[1], getattr(self, "feature_names_in_", None)
+        )
+        return X, y, weight, monotonic, interaction_groups
+
+    @staticmethod
+    def _add_to_other_scores(tree, k, X_train, raw, rows, validation, raw_val, n_threads):
+        """Adds a new tree's values where the grower's partition does not reach:
+        training rows left out by subsampling, and the validation rows."""
+        one = single_tree_forest(tree, X_train.shape[1])
+        if rows is not None:
+            outside = np.ones(X_train.shape[0], dtype=bool)
+            outside[rows] = False
+            raw[outside, k] += one.predict(X_train[outside], output="raw", n_jobs=n_threads)
+        if raw_val is not None:
+            raw_val[:, k] += one.predict(validation[0], output="raw", n_jobs=n_threads)
+
     def _check_target_for_loss(self, loss, y, weight):
         if loss.name == "poisson":
             if (y < 0).any():
