@@ -44,9 +44,13 @@ void validate(const ForestView& f) {
               at_node(t, n) + "feature " + std::to_string(f.feature[at]) + " outside [0, " +
                   std::to_string(f.n_features) + ")");
       const std::uint8_t kind = f.split_kind[at];
-      require(kind == kNumerical || kind == kCategorical,
+      require((kind & ~kKnownSplitBits) == 0,
               at_node(t, n) + "unknown split kind " + std::to_string(kind));
-      if (kind == kCategorical) {
+      const bool categorical = (kind & kCategorical) != 0;
+      require(categorical || (kind & kCategoryOnlyBits) == 0,
+              at_node(t, n) + "split kind " + std::to_string(kind) +
+                  " has category bits on a numerical split");
+      if (categorical) {
         const std::int64_t first = f.cat_begin[at];
         const std::int64_t words = f.cat_size[at];
         require(first >= 0 && words >= 1 && words <= f.n_cat_words - first,

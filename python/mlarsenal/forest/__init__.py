@@ -6,5 +6,8 @@ as a checksummed model file that ``mlarsenal.load`` reads back.
 """
 
 from mlarsenal.forest._forest import Forest
+from mlarsenal.forest._import_lightgbm import from_lightgbm
+from mlarsenal.forest._import_sklearn import from_sklearn
+from mlarsenal.forest._import_xgboost import from_xgboost
 
-__all__ = ["Forest"]
+__all__ = ["Forest", "from_lightgbm", "from_sklearn", "from_xgboost"]

@@ -56,6 +56,9 @@ class Forest:
     feature_names : list of str, optional
     meta : dict, optional
         Free JSON data saved with the model (objective, trainer settings...).
+        ``meta["input_dtype"] == "float32"`` makes prediction cast float64
+        rows to float32 first (for models that compare ``float32(x)``, such
+        as scikit-learn's trees).
 
     Raises ValueError (TypeError for wrong types) naming the first problem;
     a structure the native checks reject (a child index out of range or not
@@ -130,6 +133,12 @@ class Forest:
         self._trees_per_iteration = trees_per_iteration
         self._feature_names = check_feature_names(feature_names, n_features)
         self._meta = check_meta(meta)
+        input_dtype = self._meta.get("input_dtype", "float64")
+        if input_dtype not in ("float32", "float64"):
+            raise ValueError(
+                f"meta 'input_dtype' must be 'float32' or 'float64', got {input_dtype!r}"
+            )
+        self._float32_inputs = input_dtype == "float32"
         self._tree_depths = None
         # The native forest checks the structure (children in range and after
         # their parent, features < n_features, outputs in range, bitsets inside
@@ -402,7 +411,10 @@ class Forest:
             raise ValueError(
                 f"X has {X.shape[1]} features, but this forest expects {self._n_features}"
             )
-        if not X.flags.aligned:
+        if self._float32_inputs and X.dtype == np.float64:
+            # The source library (scikit-learn's trees) compares float32(x).
+            X = X.astype(np.float32)
+        elif not X.flags.aligned:
             X = X.copy()
         return X
 

@@ -514,7 +514,8 @@ def _set(index, value):
         ({"tree_offsets": _set(1, 0)}, "tree 0 has no nodes"),
         ({"tree_offsets": _set(2, 17)}, "end at the node count"),
         ({"tree_offsets": _set(0, 1)}, "start at 0"),
-        ({"split_kind": _set(0, 7)}, "unknown split kind 7"),
+        ({"split_kind": _set(0, 64)}, "unknown split kind 64"),
+        ({"split_kind": _set(0, 16)}, "category bits on a numerical split"),
         ({"threshold": _set(0, np.nan)}, "threshold is NaN"),
         (
             {"split_kind": _set(0, 1), "cat_size": _set(0, 1), "cat_begin": _set(0, 0)},

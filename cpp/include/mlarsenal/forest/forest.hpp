@@ -8,13 +8,24 @@
 // numbering), which makes a cycle impossible and lets a loader check a file
 // in one pass. A node is a leaf when left == -1.
 //
-// Decision at an internal node with feature f and value x = X(row, f):
-//   - x is NaN                      -> left if default_left, else right
+// Decision at an internal node with feature f and value x = X(row, f).
+// split_kind is a set of bits (kinds below); 0 is a plain numerical split.
+// First x is normalised, then routed:
+//   - kNanIsZero and x is NaN           -> x = 0.0
+//   - kTinyIsZero and |x| <= kTinyZero  -> x = 0.0 (LightGBM drops such
+//     values from its input rows; kTinyZero is the float 1e-35 widened)
+//   - x is NaN, or kZeroIsMissing and x == 0.0
+//                                       -> left if default_left, else right
 //   - numerical:   x <= threshold   -> left, else right
-//   - categorical: x is a category whose bit is set in the node's bitset
-//                  -> left, else right. The category of x is (int)x for
-//                  0 <= x < 32 * cat_size; any other value (negative, too
-//                  large, a category not seen in training) goes right.
+//   - categorical (kCategorical): x is a category whose bit is set in the
+//     node's bitset -> left, else right. The category of x is (int)x for
+//     0 <= x < 32 * cat_size. With kCategoryTruncates a value in (-1, 0) is
+//     category 0 (a C cast, as LightGBM does). Any other value (negative,
+//     too large, a category not seen in training) goes right; with
+//     kCategoryStrict such values, and values that are not whole numbers,
+//     follow default_left instead (scikit-learn's "unknown category is
+//     missing"). The two kCategory* bits are only valid on categorical nodes.
+// Comparisons are in double: x is widened from the input dtype first.
 // Trees add value[leaf] to output column tree_output[t]; outputs start at
 // base_score. Everything is read-only during prediction: one ForestView may be
 // used by any number of threads at once.
@@ -26,7 +37,21 @@
 
 namespace mlarsenal::forest {
 
-enum SplitKind : std::uint8_t { kNumerical = 0, kCategorical = 1 };
+// Bits of split_kind. Files from before the flag bits hold only 0 and 1,
+// which keep their meaning.
+enum SplitKind : std::uint8_t {
+  kNumerical = 0,
+  kCategorical = 1,
+  kNanIsZero = 2,
+  kZeroIsMissing = 4,
+  kTinyIsZero = 8,
+  kCategoryStrict = 16,
+  kCategoryTruncates = 32,
+};
+constexpr std::uint8_t kKnownSplitBits = 63;
+constexpr std::uint8_t kCategoryOnlyBits = kCategoryStrict | kCategoryTruncates;
+// LightGBM's kZeroThreshold: 1e-35f as a double.
+constexpr double kTinyZero = static_cast<double>(1e-35f);
 
 struct ForestView {
   std::int64_t n_trees = 0;
@@ -63,19 +88,31 @@ inline std::int32_t leaf_index(const ForestView& forest, std::int64_t nodes, Row
   std::int32_t node = 0;
   while (forest.left[nodes + node] >= 0) {
     const std::int64_t at = nodes + node;
-    const double v = static_cast<double>(x(forest.feature[at]));
+    double v = static_cast<double>(x(forest.feature[at]));
+    const std::uint8_t kind = forest.split_kind[at];
     bool go_left;
-    if (v != v) {
-      go_left = forest.default_left[at] != 0;
-    } else if (forest.split_kind[at] == kNumerical) {
-      go_left = v <= forest.threshold[at];
+    if (kind == kNumerical) {  // the common case, kept to two comparisons
+      go_left = v != v ? forest.default_left[at] != 0 : v <= forest.threshold[at];
     } else {
-      const std::int64_t words = forest.cat_size[at];
-      go_left = false;
-      if (v >= 0.0 && v < 32.0 * static_cast<double>(words)) {
-        const auto category = static_cast<std::int64_t>(v);
-        const std::uint32_t word = forest.cat_bits[forest.cat_begin[at] + category / 32];
-        go_left = ((word >> (category % 32)) & 1u) != 0;
+      if ((kind & kNanIsZero) && v != v) v = 0.0;
+      if ((kind & kTinyIsZero) && v >= -kTinyZero && v <= kTinyZero) v = 0.0;
+      const bool missing = v != v || ((kind & kZeroIsMissing) && v == 0.0);
+      if (missing) {
+        go_left = forest.default_left[at] != 0;
+      } else if (!(kind & kCategorical)) {
+        go_left = v <= forest.threshold[at];
+      } else {
+        if ((kind & kCategoryTruncates) && v > -1.0 && v < 0.0) v = 0.0;
+        const std::int64_t words = forest.cat_size[at];
+        const bool strict = (kind & kCategoryStrict) != 0;
+        go_left = strict && forest.default_left[at] != 0;
+        if (v >= 0.0 && v < 32.0 * static_cast<double>(words)) {
+          const auto category = static_cast<std::int64_t>(v);
+          if (!strict || static_cast<double>(category) == v) {
+            const std::uint32_t word = forest.cat_bits[forest.cat_begin[at] + category / 32];
+            go_left = ((word >> (category % 32)) & 1u) != 0;
+          }
+        }
       }
     }
     node = go_left ? forest.left[at] : forest.right[at];
