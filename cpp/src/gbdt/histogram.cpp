@@ -21,7 +21,7 @@ namespace {
 // Rows per chunk, and the most chunks a node is cut into. Fixed constants:
 // the chunking of a node, and so its floating-point sums, depends on its
 // row count only.
-constexpr std::int64_t kChunkRows = 16384;
+constexpr std::int64_t kChunkRows = 4096;
 constexpr std::int64_t kMaxChunks = 16;
 
 }  // namespace

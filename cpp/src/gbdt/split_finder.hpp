@@ -64,6 +64,9 @@ class SplitFinder {
                 std::int8_t monotone, SplitCandidate& best, std::int32_t f, std::int32_t bin,
                 bool default_left, double extra_l2 = 0.0) const;
   SplitCandidate numerical(const HistBin* hist, std::int32_t f, const NodeContext& node) const;
+  void scan_unbounded(const HistBin* hist, int first, int last, const Stats& start,
+                      int default_mode, const NodeContext& node, std::int32_t f,
+                      SplitCandidate& best) const;
   SplitCandidate categorical(const HistBin* hist, std::int32_t f, const NodeContext& node) const;
 
   const GrowerParams& params_;
