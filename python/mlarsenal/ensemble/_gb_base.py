@@ -33,6 +33,7 @@ from mlarsenal.ensemble._gb_trees import forest_arrays, single_tree_forest, spli
 from mlarsenal.forest import Forest
 
 logger = logging.getLogger("mlarsenal.ensemble")
+_FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def store_params(estimator, arguments: dict) -> None:
@@ -398,8 +399,20 @@ class BaseGradientBoosting(PersistenceMixin, BaseEstimator):
 
     def _prepared(self, X):
         check_is_fitted(self, "forest_")
-        check_feature_names(self, X, reset=False)
-        X, _ = to_matrix(X, self._pandas_categories or None)
+        if (
+            type(X) is np.ndarray
+            and X.ndim == 2
+            and X.dtype in _FLOAT_DTYPES
+            and getattr(self, "feature_names_in_", None) is None
+        ):
+            # The common serving call: a float matrix, nothing to convert
+            # (check_array would scan it for infinity, which costs more than
+            # predicting a row).
+            if not np.isfinite(X).all() and np.isinf(X).any():
+                raise ValueError("X contains infinity or a value too large for its dtype")
+        else:
+            check_feature_names(self, X, reset=False)
+            X, _ = to_matrix(X, self._pandas_categories or None)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(
                 f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "

@@ -264,3 +264,18 @@ def test_list_inputs_and_integer_and_bool_features(data):
     )
     clf = GradientBoostingClassifier(**FAST).fit(X, yc.astype(bool))
     assert clf.classes_.dtype == bool and clf.predict(X).dtype == bool
+
+
+def test_float_matrix_fast_path_checks_like_the_full_path():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    model = GradientBoostingRegressor(max_iter=5, early_stopping=False).fit(X, X[:, 0])
+    row = X[:1].astype(np.float32)
+    # A plain float matrix skips conversion; results equal the converted path's.
+    assert np.array_equal(model.predict(row), model.predict(row.tolist()))
+    with pytest.raises(ValueError, match="infinity"):
+        model.predict(np.array([[np.inf, 0.0, 0.0]]))
+    with pytest.raises(ValueError, match="features"):
+        model.predict(np.zeros((1, 4)))
+    nan_row = np.array([[np.nan, 0.0, 0.0]])
+    assert np.array_equal(model.predict(nan_row), model.predict(nan_row.tolist()))
