@@ -18,6 +18,7 @@ SUITE_MODULES = {
     "distances": "benchmarks.suites.distances",
     "kmeans": "benchmarks.suites.kmeans",
     "gbdt": "benchmarks.suites.gbdt",
+    "forest": "benchmarks.suites.forest",
 }
 
 

@@ -34,6 +34,25 @@ _IDENTITY = {
 }  # fmt: skip
 _EXP = {"poisson", "gamma", "tweedie"}
 _MISSING_BITS = {"None": NAN_IS_ZERO, "Zero": NAN_IS_ZERO | ZERO_IS_MISSING, "NaN": 0}
+# LightGBM's kZeroThreshold (1e-35f), as forest.hpp's kTinyZero.
+_TINY_ZERO = float(np.float32(1e-35))
+
+
+def _numerical_routing(missing: str, threshold: float, default_left: bool) -> tuple[int, bool]:
+    """(split_kind, default_left) routing like LightGBM with the fewest flag bits.
+
+    Flagged nodes take the slower general path of the traversal, so flags are
+    dropped where they cannot change a decision: reading |x| <= 1e-35 as 0.0
+    matters only for thresholds inside that band, and "NaN is 0.0" on a plain
+    split is the same as sending NaN where 0.0 goes.
+    """
+    if missing == "Zero":
+        return TINY_IS_ZERO | _MISSING_BITS[missing], default_left
+    if abs(threshold) <= _TINY_ZERO:
+        return TINY_IS_ZERO | _MISSING_BITS[missing], default_left
+    if missing == "None":
+        return 0, threshold >= 0.0
+    return 0, default_left
 
 
 def _dump(model) -> dict:
@@ -179,9 +198,10 @@ def _add_tree(builder: ForestBuilder, root: dict, output: int, scale, t: int) ->
             missing = node.get("missing_type", "None")
             if missing not in _MISSING_BITS:
                 raise ValueError(f"tree {t}: unknown LightGBM missing_type {missing!r}")
-            kind[i] = TINY_IS_ZERO | _MISSING_BITS[missing]
             threshold[i] = float(node["threshold"])
-            default_left[i] = bool(node["default_left"])
+            kind[i], default_left[i] = _numerical_routing(
+                missing, threshold[i], bool(node["default_left"])
+            )
         elif decision == "==":
             cats = [int(c) for c in str(node["threshold"]).split("||") if c != ""]
             categories[i] = bitset(cats, f"tree {t}")

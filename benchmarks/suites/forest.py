@@ -1,0 +1,117 @@
+"""Forest inference: mlarsenal.forest.Forest vs LightGBM's and XGBoost's own predict.
+
+The model is the gradient-boosting benchmark's (100 trees of 31 leaves on 28 features), trained
+once by each peer and imported into a Forest; both then predict the same rows. Cases: batch
+raw scores on `rows` rows, and single-row latency (1,000 one-row calls per timed call, so the
+reported time / 1,000 is the time of one call from Python).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from benchmarks.case import Case
+from benchmarks.quality import array_agreement
+from benchmarks.suite import Peer, Suite
+
+TRAIN_ROWS = 100_000
+SINGLE_ROW_CALLS = 1_000
+_MODELS: dict = {}
+
+
+def _models():
+    """The trained peers and their imported forests, built once per process."""
+    if _MODELS:
+        return _MODELS
+    import lightgbm
+    import xgboost
+    from sklearn.datasets import make_classification
+
+    from mlarsenal.forest import from_lightgbm, from_xgboost
+
+    X, y = make_classification(
+        n_samples=TRAIN_ROWS, n_features=28, n_informative=14, n_redundant=6, flip_y=0.05,
+        class_sep=0.8, random_state=0,
+    )  # fmt: skip
+    X = X.astype(np.float32)
+    lgb = lightgbm.LGBMClassifier(n_estimators=100, num_leaves=31, verbose=-1).fit(X, y)
+    xgb = xgboost.XGBClassifier(
+        n_estimators=100, tree_method="hist", grow_policy="lossguide", max_leaves=31, max_depth=0
+    ).fit(X, y)
+    _MODELS.update(
+        lightgbm=(lgb.booster_, from_lightgbm(lgb.booster_)),
+        xgboost=(xgb.get_booster(), from_xgboost(xgb.get_booster())),
+    )
+    return _MODELS
+
+
+def rows_data(rows: int, seed: int) -> tuple:
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(rows, 28)).astype(np.float32)
+    X[rng.random(X.shape) < 0.01] = np.nan
+    return (X,)
+
+
+def build_cases() -> list[Case]:
+    import xgboost
+
+    def ours(peer):
+        def call(data, n_jobs):
+            return _models()[peer][1].predict(data[0], output="raw", n_jobs=n_jobs)
+
+        return call
+
+    def lightgbm_batch(data, n_jobs):
+        return _models()["lightgbm"][0].predict(data[0], raw_score=True, num_threads=n_jobs or 0)
+
+    def xgboost_batch(data, n_jobs):
+        booster = _models()["xgboost"][0]
+        booster.set_param({"nthread": n_jobs or 0})
+        return booster.inplace_predict(data[0], predict_type="margin")
+
+    def single_rows(predict_one):
+        def call(data, n_jobs):
+            rows = data[0][:SINGLE_ROW_CALLS]
+            out = np.empty(len(rows))
+            for i in range(len(rows)):
+                out[i] = np.ravel(predict_one(rows[i : i + 1]))[0]
+            return out
+
+        return call
+
+    def ours_one(peer):
+        return lambda row: _models()[peer][1].predict(row, output="raw")
+
+    lgb_one = lambda row: _models()["lightgbm"][0].predict(row, raw_score=True)  # noqa: E731
+    xgb_one = lambda row: _models()["xgboost"][0].inplace_predict(  # noqa: E731
+        row, predict_type="margin"
+    )
+    del xgboost
+    return [
+        Case("batch_raw_vs_lightgbm", rows_data, ours("lightgbm"), lightgbm_batch, "LightGBM",
+             array_agreement),
+        Case("batch_raw_vs_xgboost", rows_data, ours("xgboost"), xgboost_batch, "XGBoost",
+             array_agreement),
+        Case("single_row_x1000_vs_lightgbm", rows_data, single_rows(ours_one("lightgbm")),
+             single_rows(lgb_one), "LightGBM", array_agreement),
+        Case("single_row_x1000_vs_xgboost", rows_data, single_rows(ours_one("xgboost")),
+             single_rows(xgb_one), "XGBoost", array_agreement),
+    ]  # fmt: skip
+
+
+SUITE = Suite(
+    name="forest",
+    description="Forest inference (100 trees x 31 leaves, 28 features, imported from LightGBM and "
+    "XGBoost) vs the source library's own predict: batch raw scores and 1,000 single-row calls",
+    peers=(
+        Peer(module="lightgbm", distribution="lightgbm"),
+        Peer(module="xgboost", distribution="xgboost-cpu"),
+    ),
+    default_rows=200_000,
+    quick_rows=2_000,
+    build_cases=build_cases,
+    notes="Single-row cases time 1,000 calls from Python, one row each: divide by 1,000 for the "
+    "latency of one call. Both sides return raw margins; quality compares them (XGBoost sums "
+    "in float32, so expect ~1e-6 differences there). Prediction is mlarsenal's straightforward "
+    "traversal (the compiled engine is planned).",
+)
