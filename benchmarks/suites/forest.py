@@ -53,8 +53,6 @@ def rows_data(rows: int, seed: int) -> tuple:
 
 
 def build_cases() -> list[Case]:
-    import xgboost
-
     def ours(peer):
         def call(data, n_jobs):
             return _models()[peer][1].predict(data[0], output="raw", n_jobs=n_jobs)
@@ -82,11 +80,12 @@ def build_cases() -> list[Case]:
     def ours_one(peer):
         return lambda row: _models()[peer][1].predict(row, output="raw")
 
-    lgb_one = lambda row: _models()["lightgbm"][0].predict(row, raw_score=True)  # noqa: E731
-    xgb_one = lambda row: _models()["xgboost"][0].inplace_predict(  # noqa: E731
-        row, predict_type="margin"
-    )
-    del xgboost
+    def lgb_one(row):
+        return _models()["lightgbm"][0].predict(row, raw_score=True)
+
+    def xgb_one(row):
+        return _models()["xgboost"][0].inplace_predict(row, predict_type="margin")
+
     return [
         Case("batch_raw_vs_lightgbm", rows_data, ours("lightgbm"), lightgbm_batch, "LightGBM",
              array_agreement),

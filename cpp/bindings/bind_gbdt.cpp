@@ -184,6 +184,15 @@ gbdt::LossParams loss_params(const std::string& loss, double quantile, double hu
   return p;
 }
 
+// The float32 buffer a gradient kernel writes: size entries, C order, writeable.
+float* gradient_output(py::array& a, const char* name, std::int64_t size) {
+  require_dtype<float>(a, name);
+  require(a.size() == size && (a.flags() & py::array::c_style) && a.writeable(),
+          "grad and hess must be writeable C-contiguous float32 arrays of " + std::to_string(size) +
+              " entries (outputs x rows); " + name + " is not");
+  return static_cast<float*>(a.mutable_data());
+}
+
 const double* raw_matrix(const py::array& raw, std::int64_t rows, std::int64_t& k) {
   require_dtype<double>(raw, "raw");
   require(raw.ndim() == 2 && raw.shape(0) == rows && (raw.flags() & py::array::c_style),
@@ -227,15 +236,9 @@ void bind_gbdt(py::module_& m) {
         const auto w = optional_vector_view<double>(weight, "sample_weight");
         std::int64_t k = 0;
         const double* r = raw_matrix(raw, vy.size, k);
-        require_dtype<float>(grad, "grad");
-        require_dtype<float>(hess, "hess");
-        require(grad.size() == k * vy.size && hess.size() == k * vy.size &&
-                    (grad.flags() & py::array::c_style) && (hess.flags() & py::array::c_style) &&
-                    grad.writeable() && hess.writeable(),
-                "grad and hess must be writeable C-contiguous float32 arrays of k * rows entries");
+        float* g = gradient_output(grad, "grad", k * vy.size);
+        float* h = gradient_output(hess, "hess", k * vy.size);
         const auto p = loss_params(loss, quantile, huber_delta);
-        auto* g = static_cast<float*>(grad.mutable_data());
-        auto* h = static_cast<float*>(hess.mutable_data());
         py::gil_scoped_release nogil;
         gbdt::gradients(p, vy, r, k, w, n_threads, g, h);
       },
@@ -250,14 +253,8 @@ void bind_gbdt(py::module_& m) {
         std::int64_t k = 0;
         const double* r = raw_matrix(raw, vy.size, k);
         require(k == 1, "a compiled objective supports single-output models only");
-        require_dtype<float>(grad, "grad");
-        require_dtype<float>(hess, "hess");
-        require(grad.size() == vy.size && hess.size() == vy.size &&
-                    (grad.flags() & py::array::c_style) && (hess.flags() & py::array::c_style) &&
-                    grad.writeable() && hess.writeable(),
-                "grad and hess must be writeable C-contiguous float32 arrays of rows entries");
-        auto* g = static_cast<float*>(grad.mutable_data());
-        auto* h = static_cast<float*>(hess.mutable_data());
+        float* g = gradient_output(grad, "grad", vy.size);
+        float* h = gradient_output(hess, "hess", vy.size);
         const auto fn = reinterpret_cast<gbdt::ObjectiveFn>(address);
         py::gil_scoped_release nogil;
         gbdt::custom_gradients(fn, vy, r, w, n_threads, g, h);

@@ -34,7 +34,7 @@ _PANDAS_NULLABLE = {
 }  # fmt: skip
 
 
-def _is_pandas_dataframe(X) -> bool:
+def is_pandas_dataframe(X) -> bool:
     return type(X).__module__.startswith("pandas") and hasattr(X, "dtypes") and X.ndim == 2
 
 
@@ -110,9 +110,9 @@ def check_array(
         raise TypeError(f"{name}: sparse input is not supported here; pass a dense array")
 
     target = accepted[0] if accepted else None
-    if is_arrow_table(X) and not _is_pandas_dataframe(X):
+    if is_arrow_table(X) and not is_pandas_dataframe(X):
         array = arrow_to_numpy(X, target or np.float64, name)
-    elif _is_pandas_dataframe(X):
+    elif is_pandas_dataframe(X):
         array = _pandas_to_numpy(X, accepted, name)
     else:
         array = _to_numpy(X, name)

@@ -19,7 +19,13 @@ from sklearn.utils.validation import check_is_fitted, check_random_state
 
 from mlarsenal import _core
 from mlarsenal._threads import effective_n_jobs
-from mlarsenal._validation import check_consistent_length, check_feature_names, check_sample_weight
+from mlarsenal._validation import (
+    check_consistent_length,
+    check_feature_names,
+    check_finite,
+    check_sample_weight,
+)
+from mlarsenal._validation.arrays import FLOAT_DTYPES
 from mlarsenal.ensemble._gb_features import mask_unseen_categories, resolve_categorical, to_matrix
 from mlarsenal.ensemble._gb_params import (
     AUTO_EARLY_STOPPING_ROWS,
@@ -33,7 +39,6 @@ from mlarsenal.ensemble._gb_trees import forest_arrays, single_tree_forest, spli
 from mlarsenal.forest import Forest
 
 logger = logging.getLogger("mlarsenal.ensemble")
-_FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def store_params(estimator, arguments: dict) -> None:
@@ -124,8 +129,9 @@ class BaseGradientBoosting(PersistenceMixin, BaseEstimator):
             # Warm start keeps the first fit's validation rows (scikit-learn's rule).
             split_seed = getattr(self, "_split_seed", split_seed)
 
+        stops_early = self._stops_early(eval_set, X.shape[0])
         X_train, y_train, w_train, validation = self._split_validation(
-            X, y, weight, eval_set, split_seed
+            X, y, weight, eval_set, split_seed, hold_out=stops_early
         )
         if first_fit or getattr(self, "_bins", None) is None:
             # (A model loaded from a file keeps no bins: they are learnt again.)
@@ -167,13 +173,16 @@ class BaseGradientBoosting(PersistenceMixin, BaseEstimator):
         hess = np.empty((n_outputs, n_rows), dtype=np.float32)
         tree_rng = np.random.RandomState(tree_seed)
         done = len(trees) // n_outputs
-        self._score_rows = np.sort(np.random.RandomState(split_seed).permutation(n_rows)[:10_000])
+        # Rows scoring the training loss (early stopping) and estimating Huber's delta.
+        score_rows = np.sort(np.random.RandomState(split_seed).permutation(n_rows)[:10_000])
         if first_fit:
-            self._record_scores(loss, y_train, raw, w_train, validation, raw_val, n_threads)
+            self._record_scores(
+                loss, y_train, raw, w_train, score_rows, validation, raw_val, n_threads
+            )
         progress = Progress(self.max_iter, done, self.verbose)
         for iteration in range(done, self.max_iter):
             if loss.adaptive_huber:
-                loss = loss.with_huber_delta(y_train, raw, self._score_rows)
+                loss = loss.with_huber_delta(y_train, raw, score_rows)
             loss.gradients(y_train, raw, w_train, n_threads, grad, hess)
             rows = self._sample_rows(tree_rng, n_rows)
             feature_mask = self._sample_features(tree_rng, X.shape[1])
@@ -189,19 +198,21 @@ class BaseGradientBoosting(PersistenceMixin, BaseEstimator):
                     )
                 trees.append(tree)
                 outputs.append(k)
-            self._record_scores(loss, y_train, raw, w_train, validation, raw_val, n_threads)
+            self._record_scores(
+                loss, y_train, raw, w_train, score_rows, validation, raw_val, n_threads
+            )
             progress.update(
                 iteration + 1,
                 self.train_score_[-1] if self.train_score_ else None,
                 self.validation_score_[-1] if self.validation_score_ else None,
             )
-            if validation is not None and self._stops_early(eval_set) and self._should_stop():
+            if validation is not None and stops_early and self._should_stop():
                 break
         progress.close()
         self.n_iter_ = len(trees) // n_outputs
         self.train_score_ = np.asarray(self.train_score_)
         self.validation_score_ = np.asarray(self.validation_score_)
-        self.do_early_stopping_ = validation is not None and self._stops_early(eval_set)
+        self.do_early_stopping_ = validation is not None and stops_early
         self.forest_ = Forest(
             forest_arrays(trees, outputs, self._base_score),
             n_features=X.shape[1],
@@ -278,21 +289,20 @@ class BaseGradientBoosting(PersistenceMixin, BaseEstimator):
             if np.average(y, weights=weight) <= 0:
                 raise ValueError("loss='poisson' needs a positive (weighted) mean of y")
 
-    def _stops_early(self, eval_set):
+    def _stops_early(self, eval_set, n_rows):
         """Whether iterations stop early: True always, False never, "auto" with an
         eval_set or above 10,000 rows (scikit-learn's rule)."""
         if self.early_stopping == "auto":
-            return eval_set is not None or self._n_fit_rows > AUTO_EARLY_STOPPING_ROWS
+            return eval_set is not None or n_rows > AUTO_EARLY_STOPPING_ROWS
         return bool(self.early_stopping)
 
-    def _split_validation(self, X, y, weight, eval_set, seed):
+    def _split_validation(self, X, y, weight, eval_set, seed, *, hold_out):
         """(X, y, weight) to train on and the validation triple, or None without one.
 
         An eval_set is always scored (validation_score_); without one, rows are
-        held out only when early stopping is on.
+        held out only when hold_out (early stopping is on).
         """
-        self._n_fit_rows = X.shape[0]
-        if eval_set is None and not self._stops_early(None):
+        if eval_set is None and not hold_out:
             return X, y, weight, None
         if eval_set is not None:
             if not isinstance(eval_set, (tuple, list)) or len(eval_set) not in (2, 3):
@@ -355,7 +365,7 @@ class BaseGradientBoosting(PersistenceMixin, BaseEstimator):
         mask[rng.choice(n_features, size, replace=False)] = 1
         return mask
 
-    def _record_scores(self, loss, y, raw, weight, validation, raw_val, n_threads):
+    def _record_scores(self, loss, y, raw, weight, rows, validation, raw_val, n_threads):
         """Scores (minus the mean loss) when early stopping; the training one on a subset.
 
         As scikit-learn: without early stopping both stay empty (no cost per
@@ -363,7 +373,6 @@ class BaseGradientBoosting(PersistenceMixin, BaseEstimator):
         """
         if validation is None:
             return
-        rows = self._score_rows
         train = loss.mean_loss(
             y[rows],
             np.ascontiguousarray(raw[rows]),
@@ -371,11 +380,10 @@ class BaseGradientBoosting(PersistenceMixin, BaseEstimator):
             n_threads,
         )
         self.train_score_.append(np.nan if train is None else -train)
-        if validation is not None:
-            value = loss.mean_loss(validation[1], raw_val, validation[2], n_threads)
-            if value is None:
-                value = self._custom_validation_loss(loss, validation, raw_val)
-            self.validation_score_.append(-value)
+        value = loss.mean_loss(validation[1], raw_val, validation[2], n_threads)
+        if value is None:
+            value = self._custom_validation_loss(loss, validation, raw_val)
+        self.validation_score_.append(-value)
 
     def _custom_validation_loss(self, loss, validation, raw_val):
         raise ValueError(
@@ -402,14 +410,12 @@ class BaseGradientBoosting(PersistenceMixin, BaseEstimator):
         if (
             type(X) is np.ndarray
             and X.ndim == 2
-            and X.dtype in _FLOAT_DTYPES
+            and X.dtype in FLOAT_DTYPES
             and getattr(self, "feature_names_in_", None) is None
         ):
-            # The common serving call: a float matrix, nothing to convert
-            # (check_array would scan it for infinity, which costs more than
-            # predicting a row).
-            if not np.isfinite(X).all() and np.isinf(X).any():
-                raise ValueError("X contains infinity or a value too large for its dtype")
+            # The common serving call: a float matrix, nothing to convert;
+            # only infinity (NaN is a missing value) is rejected.
+            check_finite(X, "X", allow_nan=True)
         else:
             check_feature_names(self, X, reset=False)
             X, _ = to_matrix(X, self._pandas_categories or None)

@@ -16,15 +16,12 @@ import numbers
 import numpy as np
 
 from mlarsenal._validation import check_array
+from mlarsenal._validation.arrays import is_pandas_dataframe
 from mlarsenal._validation.features import feature_names_of
 
 
-def _is_pandas_frame(X) -> bool:
-    return type(X).__module__.startswith("pandas") and hasattr(X, "dtypes") and X.ndim == 2
-
-
 def _pandas_category_columns(X) -> list[int]:
-    if not _is_pandas_frame(X):
+    if not is_pandas_dataframe(X):
         return []
     return [i for i, dtype in enumerate(X.dtypes) if str(dtype) == "category"]
 
@@ -96,7 +93,7 @@ def to_matrix(X, pandas_categories=None, *, name="X") -> tuple[np.ndarray, dict]
     unknown values -> NaN); None at fit time. Returns (matrix, {column: categories}).
     """
     categories = {}
-    if _is_pandas_frame(X) and (_pandas_category_columns(X) or pandas_categories):
+    if is_pandas_dataframe(X) and (_pandas_category_columns(X) or pandas_categories):
         columns = []
         for i, column in enumerate(X.columns):
             series = X[column]

@@ -16,7 +16,7 @@ import json
 
 import numpy as np
 
-from mlarsenal._serialization import dumps, loads
+from mlarsenal._serialization import dumps, load
 from mlarsenal.forest import Forest
 
 KIND = "gradient_boosting"
@@ -161,7 +161,4 @@ def _feature(key, est) -> int:
 
 
 def estimator_from_bytes(data):
-    from mlarsenal._serialization.registry import rebuild
-
-    kind, meta, arrays = loads(data, expected_kind=KIND)
-    return rebuild(kind, meta, arrays)
+    return load(data, expected_kind=KIND)

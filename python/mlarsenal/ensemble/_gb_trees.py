@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from mlarsenal.forest import Forest
+from mlarsenal.forest._node_arrays import CATEGORICAL
+from mlarsenal.forest._schema import ALL_ARRAYS, NODE_ARRAYS, NODE_STATISTICS
 
-_NODE_ARRAYS = ("feature", "threshold", "left", "right", "default_left", "split_kind", "value",
-                "cat_begin", "cat_size", "gain", "cover", "count")  # fmt: skip
+# Per-node arrays of a grown tree (the native grower returns exactly these).
+_NODE_ARRAYS = (*NODE_ARRAYS, *NODE_STATISTICS)
 
 
 def forest_arrays(trees, outputs, base_score) -> dict[str, np.ndarray]:
@@ -20,24 +22,16 @@ def forest_arrays(trees, outputs, base_score) -> dict[str, np.ndarray]:
     }
     for name in _NODE_ARRAYS:
         parts = [t[name] for t in trees]
-        arrays[name] = np.concatenate(parts) if parts else np.empty(0, dtype=trees_dtype(name))
+        arrays[name] = np.concatenate(parts) if parts else np.empty(0, dtype=ALL_ARRAYS[name])
     words = np.cumsum([0] + [len(t["cat_bits"]) for t in trees])
     if trees:
         shift = np.repeat(words[:-1], sizes).astype(np.int32)
-        categorical = arrays["split_kind"] == 1
+        categorical = (arrays["split_kind"] & CATEGORICAL) != 0
         arrays["cat_begin"] = np.where(categorical, arrays["cat_begin"] + shift, 0).astype(np.int32)
         arrays["cat_bits"] = np.concatenate([t["cat_bits"] for t in trees]).astype(np.uint32)
     else:
         arrays["cat_bits"] = np.empty(0, dtype=np.uint32)
     return arrays
-
-
-def trees_dtype(name):
-    return {
-        "feature": np.int32, "left": np.int32, "right": np.int32, "cat_begin": np.int32,
-        "cat_size": np.int32, "default_left": np.uint8, "split_kind": np.uint8,
-        "count": np.int64,
-    }.get(name, np.float64)  # fmt: skip
 
 
 def single_tree_forest(tree, n_features) -> Forest:
@@ -53,7 +47,7 @@ def split_forest_trees(forest: Forest) -> tuple[list[dict], list[int]]:
     for t in range(len(offsets) - 1):
         begin, end = offsets[t], offsets[t + 1]
         tree = {name: arrays[name][begin:end].copy() for name in _NODE_ARRAYS}
-        categorical = tree["split_kind"] == 1
+        categorical = (tree["split_kind"] & CATEGORICAL) != 0
         first = int(tree["cat_begin"][categorical].min()) if categorical.any() else 0
         last = (
             int((tree["cat_begin"] + tree["cat_size"])[categorical].max())

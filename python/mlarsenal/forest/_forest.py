@@ -11,6 +11,7 @@ from mlarsenal import _core
 from mlarsenal._serialization import ModelFormatError, dumps, loads, save
 from mlarsenal._threads import effective_n_jobs
 from mlarsenal._validation import check_array, feature_names_of
+from mlarsenal._validation.arrays import FLOAT_DTYPES
 from mlarsenal._version import __version__
 from mlarsenal.forest import _structure
 from mlarsenal.forest._from_trees import arrays_from_trees
@@ -28,7 +29,6 @@ from mlarsenal.forest._schema import (
 
 KIND = "forest"
 _OUTPUTS = ("value", "raw", "leaf")
-_FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 class Forest:
@@ -398,7 +398,7 @@ class Forest:
         if (
             type(X) is np.ndarray
             and X.ndim == 2
-            and X.dtype in _FLOAT_DTYPES
+            and X.dtype in FLOAT_DTYPES
             and X.flags.aligned
             and X.shape[1] == self._n_features
             and not (self._float32_inputs and X.dtype == np.float64)

@@ -6,21 +6,13 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from mlarsenal.forest._node_arrays import bitset
 from mlarsenal.forest._schema import NODE_STATISTICS
 
 _REQUIRED = ("left", "right", "feature", "threshold", "value")
 _OPTIONAL = ("default_left", "categories", "output", *NODE_STATISTICS)
 _DERIVED = ("default_left", "split_kind", "cat_begin", "cat_size")
 _FLOAT_COLUMNS = ("threshold", "value")
-
-
-def _bitset(categories, where: str) -> np.ndarray:
-    cats = np.asarray(sorted(set(int(c) for c in categories)), dtype=np.int64)
-    if cats.size and cats[0] < 0:
-        raise ValueError(f"{where}: categories must be non-negative, got {cats[0]}")
-    words = np.zeros(int(cats[-1]) // 32 + 1 if cats.size else 1, dtype=np.uint32)
-    np.bitwise_or.at(words, cats // 32, np.left_shift(np.uint32(1), (cats % 32).astype(np.uint32)))
-    return words
 
 
 def arrays_from_trees(
@@ -66,7 +58,7 @@ def arrays_from_trees(
         for node, categories in dict(tree.get("categories", {})).items():
             if not 0 <= node < n:
                 raise ValueError(f"tree {t}: categories given for node {node}, outside [0, {n})")
-            words = _bitset(categories, f"tree {t}, node {node}")
+            words = bitset(categories, f"tree {t}, node {node}", limit=None)
             kinds[node], begins[node], sizes[node] = 1, n_bit_words, len(words)
             bit_words.append(words)
             n_bit_words += len(words)

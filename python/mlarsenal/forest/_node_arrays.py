@@ -33,13 +33,16 @@ def preorder(left: np.ndarray, right: np.ndarray, root: int = 0) -> np.ndarray:
     return np.asarray(order, dtype=np.int64)
 
 
-def bitset(categories, where: str) -> np.ndarray:
+def bitset(categories, where: str, *, limit: int | None = MAX_CATEGORY) -> np.ndarray:
+    """uint32 words with the bit of each category set; categories below `limit` (None: any)."""
     cats = np.unique(np.asarray(list(categories), dtype=np.int64))
-    if cats.size and (cats[0] < 0 or cats[-1] >= MAX_CATEGORY):
+    if cats.size and limit is not None and (cats[0] < 0 or cats[-1] >= limit):
         raise ValueError(
             f"{where}: category {cats[0] if cats[0] < 0 else cats[-1]} is outside "
-            f"[0, {MAX_CATEGORY}), which a forest cannot hold"
+            f"[0, {limit}), which a forest cannot hold"
         )
+    if cats.size and cats[0] < 0:
+        raise ValueError(f"{where}: categories must be non-negative, got {cats[0]}")
     words = np.zeros(int(cats[-1]) // 32 + 1 if cats.size else 1, dtype=np.uint32)
     np.bitwise_or.at(words, cats // 32, np.left_shift(np.uint32(1), (cats % 32).astype(np.uint32)))
     return words
