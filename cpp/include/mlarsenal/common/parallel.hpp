@@ -1,8 +1,8 @@
 // The one threading helper every kernel uses.
 //
 // - Explicit thread counts: every parallel region carries num_threads(n); the
-//   library never calls omp_set_num_threads, which would change the pool of
-//   every other OpenMP user in the process.
+//   library never changes OpenMP's process-wide default thread count, which
+//   would change the pool of every other OpenMP user in the process.
 // - Serial fast path: one thread or one block runs inline, with no OpenMP
 //   region at all (cheap for the single-row and small-input cases).
 // - Exceptions thrown inside a region are captured and rethrown on the calling
