@@ -19,6 +19,7 @@ SUITE_MODULES = {
     "kmeans": "benchmarks.suites.kmeans",
     "gbdt": "benchmarks.suites.gbdt",
     "forest": "benchmarks.suites.forest",
+    "random_forest": "benchmarks.suites.random_forest",
 }
 
 

@@ -8,6 +8,7 @@
 
 #include "array_conversion.hpp"
 #include "bindings.hpp"
+#include "bins.hpp"
 #include "mlarsenal/gbdt/binning.hpp"
 #include "mlarsenal/gbdt/losses.hpp"
 #include "mlarsenal/gbdt/tree_grower.hpp"
@@ -35,28 +36,6 @@ std::vector<T> optional_vector(const py::object& o, const char* name) {
   for (std::int64_t i = 0; i < v.size; ++i) out.push_back(v[i]);
   return out;
 }
-
-// Learned bins of every feature, shared (read-only) by the grower and by
-// apply() on validation data.
-struct Bins {
-  std::vector<FeatureBins> features;
-
-  py::array_t<std::uint8_t> apply(const py::array& x, int n_threads) const {
-    const std::int64_t rows = x.ndim() >= 1 ? x.shape(0) : 0;
-    py::array_t<std::uint8_t> out({rows, static_cast<std::int64_t>(features.size())});
-    std::uint8_t* o = out.mutable_data();
-    if (has_dtype<float>(x)) {
-      const auto v = matrix_view<float>(x, "X");
-      py::gil_scoped_release nogil;
-      gbdt::apply_bins<float>(v, features, n_threads, o);
-    } else {
-      const auto v = matrix_view<double>(x, "X");
-      py::gil_scoped_release nogil;
-      gbdt::apply_bins<double>(v, features, n_threads, o);
-    }
-    return out;
-  }
-};
 
 std::shared_ptr<Bins> fit_bins(const py::array& x, const py::object& sample_rows, int max_bins,
                                const py::object& is_categorical, int n_threads) {

@@ -12,5 +12,6 @@ void bind_gbdt(pybind11::module_& m);
 void bind_metrics(pybind11::module_& m);
 void bind_optim(pybind11::module_& m);
 void bind_neighbors(pybind11::module_& m);
+void bind_tree(pybind11::module_& m);
 
 }  // namespace mlarsenal::bindings

@@ -25,6 +25,7 @@ PYBIND11_MODULE(_core, m) {
   mlarsenal::bindings::bind_common(m);
   mlarsenal::bindings::bind_forest(m);
   mlarsenal::bindings::bind_gbdt(m);
+  mlarsenal::bindings::bind_tree(m);
   mlarsenal::bindings::bind_cluster(m);
   mlarsenal::bindings::bind_metrics(m);
   mlarsenal::bindings::bind_optim(m);

@@ -11,7 +11,18 @@ from mlarsenal._build_info import build_info
 from mlarsenal._threads import effective_n_jobs
 from mlarsenal._version import __version__
 
-_SUBPACKAGES = ("cluster", "ensemble", "forest", "metrics", "neighbors", "optim")
+_SUBPACKAGES = (
+    "cluster",
+    "ensemble",
+    "forest",
+    "metrics",
+    "mlflow",
+    "neighbors",
+    "optim",
+    "registry",
+    "tracking",
+    "tree",
+)
 # Top-level names that live in a private module, imported on first access.
 _LAZY_ATTRIBUTES = {
     "load": "mlarsenal._serialization",

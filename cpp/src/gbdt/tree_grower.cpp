@@ -17,6 +17,7 @@
 #include "histogram.hpp"
 #include "mlarsenal/common/errors.hpp"
 #include "mlarsenal/common/parallel.hpp"
+#include "mlarsenal/common/random.hpp"
 #include "split_finder.hpp"
 
 namespace mlarsenal::gbdt {
@@ -25,13 +26,6 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr std::int64_t kPartitionChunk = 32768;
 constexpr std::int64_t kParallelSplitBins = 32768;
-
-std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 std::vector<std::int32_t> histogram_offsets(const std::vector<FeatureBins>& bins) {
   std::vector<std::int32_t> offsets(bins.size() + 1, 0);

@@ -85,3 +85,4 @@ def rebuild(kind: str, meta: dict, arrays: dict):
 # The built-in kinds, one line each.
 register_kind("forest", "mlarsenal.forest._forest:_from_file_parts")
 register_kind("gradient_boosting", "mlarsenal.ensemble._gb_persistence:estimator_from_parts")
+register_kind("decision_forest", "mlarsenal.tree._persistence:estimator_from_parts")

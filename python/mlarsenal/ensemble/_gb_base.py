@@ -18,6 +18,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted, check_random_state
 
 from mlarsenal import _core
+from mlarsenal._serialization.estimator_files import ModelFileMixin
 from mlarsenal._threads import effective_n_jobs
 from mlarsenal._validation import (
     check_consistent_length,
@@ -35,8 +36,9 @@ from mlarsenal.ensemble._gb_params import (
     check_shared_params,
 )
 from mlarsenal.ensemble._gb_progress import Progress
-from mlarsenal.ensemble._gb_trees import forest_arrays, single_tree_forest, split_forest_trees
+from mlarsenal.ensemble._gb_trees import single_tree_forest, split_forest_trees
 from mlarsenal.forest import Forest
+from mlarsenal.forest._from_trees import forest_arrays
 
 logger = logging.getLogger("mlarsenal.ensemble")
 
@@ -52,40 +54,10 @@ def store_params(estimator, arguments: dict) -> None:
             setattr(estimator, name, value)
 
 
-class PersistenceMixin:
-    """save/to_bytes and pickling through the model file format (never raw object state)."""
-
-    def to_bytes(self) -> bytes:
-        check_is_fitted(self, "forest_")
-        from mlarsenal.ensemble._gb_persistence import estimator_to_bytes
-
-        return estimator_to_bytes(self)
-
-    def save(self, path) -> None:
-        """Write the fitted model to `path` (atomically); ``mlarsenal.load(path)`` reads it back."""
-        from mlarsenal._serialization import save
-
-        save(self, path)
-
-    def __getstate__(self):
-        if not hasattr(self, "forest_"):
-            return super().__getstate__()
-        return {"model_file": self.to_bytes()}
-
-    def __setstate__(self, state):
-        if "model_file" not in state:
-            super().__setstate__(state)
-            return
-        from mlarsenal.ensemble._gb_persistence import estimator_from_bytes
-
-        loaded = estimator_from_bytes(state["model_file"])
-        if type(loaded) is not type(self):
-            raise TypeError(f"the pickled model is a {type(loaded).__name__}")
-        self.__dict__.update(loaded.__dict__)
-
-
-class BaseGradientBoosting(PersistenceMixin, BaseEstimator):
+class BaseGradientBoosting(ModelFileMixin, BaseEstimator):
     """Fitting and prediction common to both estimators; subclasses define the target side."""
+
+    _model_file_io = "mlarsenal.ensemble._gb_persistence"
 
     # ------------------------------------------------------------ subclass API
     def _encode_target(self, y, *, fitting):  # pragma: no cover - abstract

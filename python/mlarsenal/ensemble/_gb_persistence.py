@@ -12,23 +12,20 @@ them again.
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 
 from mlarsenal._serialization import dumps, load
+from mlarsenal._serialization.estimator_files import (
+    classes_from_file,
+    classes_to_file,
+    feature_names_from_file,
+    params_to_json,
+    set_params_from_json,
+)
 from mlarsenal.forest import Forest
 
 KIND = "gradient_boosting"
 _FOREST_PREFIX = "forest/"
-
-
-def _json_value(value) -> bool:
-    try:
-        json.dumps(value, allow_nan=False)
-    except (TypeError, ValueError):
-        return False
-    return True
 
 
 def _plain(values):
@@ -38,15 +35,7 @@ def _plain(values):
 
 def estimator_to_bytes(est) -> bytes:
     forest_meta, forest_arrays = est.forest_.to_parts()
-    params, not_saved = {}, []
-    for name, value in est.get_params(deep=False).items():
-        if isinstance(value, np.generic):
-            value = value.item()
-        if _json_value(value):
-            params[name] = value
-        else:
-            params[name] = None
-            not_saved.append(name)
+    params, not_saved = params_to_json(est)
     arrays = {_FOREST_PREFIX + k: v for k, v in forest_arrays.items()}
     arrays["train_score"] = np.asarray(est.train_score_, dtype=np.float64)
     arrays["validation_score"] = np.asarray(est.validation_score_, dtype=np.float64)
@@ -71,11 +60,7 @@ def estimator_to_bytes(est) -> bytes:
         },
     }
     if hasattr(est, "classes_"):
-        classes = est.classes_
-        if classes.dtype.kind in "biuf":
-            arrays["classes"] = classes
-        else:
-            meta["classes"] = [str(c) for c in classes]
+        classes_to_file(est.classes_, meta, arrays)
     return dumps(KIND, meta, arrays)
 
 
@@ -96,12 +81,7 @@ def estimator_from_parts(meta: dict, arrays: dict):
     for key in ("base_score", "params_not_saved"):
         if not isinstance(meta.get(key), list):
             raise ValueError(f"{key} must be a list")
-    params = meta["params"]
-    known = est.get_params(deep=False)
-    unknown = sorted(set(params) - set(known))
-    if unknown:
-        raise ValueError(f"unknown parameters {unknown}")
-    est.set_params(**params)
+    set_params_from_json(est, meta["params"])
     forest_arrays = {
         k[len(_FOREST_PREFIX) :]: v for k, v in arrays.items() if k.startswith(_FOREST_PREFIX)
     }
@@ -117,11 +97,9 @@ def estimator_from_parts(meta: dict, arrays: dict):
     if est.is_categorical_.shape != (est.n_features_in_,):
         raise ValueError("is_categorical must hold one entry per feature")
     est._base_score = np.asarray(meta["base_score"], dtype=np.float64)
-    names = meta.get("feature_names_in")
+    names = feature_names_from_file(meta, est.n_features_in_)
     if names is not None:
-        if not isinstance(names, list) or len(names) != est.n_features_in_:
-            raise ValueError("feature_names_in must list one name per feature")
-        est.feature_names_in_ = np.asarray([str(n) for n in names], dtype=object)
+        est.feature_names_in_ = names
     est._known_categories = {
         _feature(f, est): np.asarray(v, dtype=np.float64).reshape(-1)
         for f, v in meta["known_categories"].items()
@@ -131,14 +109,7 @@ def estimator_from_parts(meta: dict, arrays: dict):
     }
     est._bins = None
     if isinstance(est, GradientBoostingClassifier):
-        if "classes" in arrays:
-            est.classes_ = arrays["classes"]
-        elif "classes" in meta:
-            est.classes_ = np.asarray(meta["classes"], dtype=object)
-        else:
-            raise ValueError("a classifier file must hold its classes")
-        if len(est.classes_) < 2:
-            raise ValueError("a classifier needs at least 2 classes")
+        est.classes_ = classes_from_file(meta, arrays)
         expected = 1 if len(est.classes_) == 2 else len(est.classes_)
         if est.forest_.n_outputs != expected:
             raise ValueError("the forest's outputs do not match the number of classes")

@@ -1,4 +1,4 @@
-"""The forest arrays built from one small dict per tree (for tests, importers, trainers)."""
+"""The forest arrays built from per-tree node lists or arrays (tests, importers, trainers)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from mlarsenal.forest._node_arrays import bitset
-from mlarsenal.forest._schema import NODE_STATISTICS
+from mlarsenal.forest._node_arrays import CATEGORICAL, bitset
+from mlarsenal.forest._schema import ALL_ARRAYS, NODE_ARRAYS, NODE_STATISTICS
 
 _REQUIRED = ("left", "right", "feature", "threshold", "value")
 _OPTIONAL = ("default_left", "categories", "output", *NODE_STATISTICS)
@@ -83,4 +83,30 @@ def arrays_from_trees(
     for key, present in zip(NODE_STATISTICS, stats_present or (), strict=False):
         if present:
             arrays[key] = np.asarray(statistics[key], dtype=np.float64)
+    return arrays
+
+
+# Per-node arrays of a natively grown tree, as forest_arrays takes them.
+GROWN_NODE_ARRAYS = (*NODE_ARRAYS, *NODE_STATISTICS)
+
+
+def forest_arrays(trees, outputs, base_score) -> dict[str, np.ndarray]:
+    """Flat forest arrays from per-tree node dicts (bitset offsets made global)."""
+    sizes = np.array([len(t["feature"]) for t in trees], dtype=np.int64)
+    arrays = {
+        "tree_offsets": np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+        "tree_output": np.asarray(outputs, dtype=np.int32),
+        "base_score": np.asarray(base_score, dtype=np.float64),
+    }
+    for name in GROWN_NODE_ARRAYS:
+        parts = [t[name] for t in trees]
+        arrays[name] = np.concatenate(parts) if parts else np.empty(0, dtype=ALL_ARRAYS[name])
+    words = np.cumsum([0] + [len(t["cat_bits"]) for t in trees])
+    if trees:
+        shift = np.repeat(words[:-1], sizes).astype(np.int32)
+        categorical = (arrays["split_kind"] & CATEGORICAL) != 0
+        arrays["cat_begin"] = np.where(categorical, arrays["cat_begin"] + shift, 0).astype(np.int32)
+        arrays["cat_bits"] = np.concatenate([t["cat_bits"] for t in trees]).astype(np.uint32)
+    else:
+        arrays["cat_bits"] = np.empty(0, dtype=np.uint32)
     return arrays

@@ -1,0 +1,109 @@
+"""Decision trees, random forests and extra trees in the model file format (kind "decision_forest").
+
+The file holds the fitted Forest (arrays prefixed ``forest/``), the
+estimator's class and JSON parameters, and what prediction and out-of-bag
+results need (classes, feature names, tree seeds, OOB predictions). Pickling
+a fitted estimator writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mlarsenal._serialization import dumps, load
+from mlarsenal._serialization.estimator_files import (
+    classes_from_file,
+    classes_to_file,
+    feature_names_from_file,
+    params_to_json,
+    set_params_from_json,
+)
+from mlarsenal.forest import Forest
+
+KIND = "decision_forest"
+_FOREST_PREFIX = "forest/"
+_OOB_ARRAYS = ("oob_decision_function_", "oob_prediction_")
+
+
+def _estimator_classes() -> dict:
+    from mlarsenal.ensemble import (
+        ExtraTreesClassifier,
+        ExtraTreesRegressor,
+        RandomForestClassifier,
+        RandomForestRegressor,
+    )
+    from mlarsenal.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+    classes = (
+        DecisionTreeClassifier, DecisionTreeRegressor, RandomForestClassifier,
+        RandomForestRegressor, ExtraTreesClassifier, ExtraTreesRegressor,
+    )  # fmt: skip
+    return {cls.__name__: cls for cls in classes}
+
+
+def estimator_to_bytes(est) -> bytes:
+    forest_meta, forest_arrays = est.forest_.to_parts()
+    params, not_saved = params_to_json(est)
+    arrays = {_FOREST_PREFIX + k: v for k, v in forest_arrays.items()}
+    arrays["tree_seeds"] = np.asarray(est._tree_seeds, dtype=np.uint64)
+    for name in _OOB_ARRAYS:
+        if hasattr(est, name):
+            arrays[name] = np.asarray(getattr(est, name), dtype=np.float64)
+    meta = {
+        "estimator": type(est).__name__,
+        "params": params,
+        "params_not_saved": not_saved,
+        "forest": forest_meta,
+        "n_features_in": int(est.n_features_in_),
+        "n_draws": int(est._n_draws),
+        "oob_score": float(est.oob_score_) if hasattr(est, "oob_score_") else None,
+        "feature_names_in": None
+        if getattr(est, "feature_names_in_", None) is None
+        else [str(n) for n in est.feature_names_in_],
+    }
+    if hasattr(est, "classes_"):
+        classes_to_file(est.classes_, meta, arrays)
+    return dumps(KIND, meta, arrays)
+
+
+def estimator_from_parts(meta: dict, arrays: dict):
+    cls = _estimator_classes().get(meta.get("estimator"))
+    if cls is None:
+        raise ValueError(f"unknown estimator {meta.get('estimator')!r}")
+    est = cls()
+    set_params_from_json(est, meta.get("params"))
+    if not isinstance(meta.get("forest"), dict):
+        raise ValueError("forest must be a dict")
+    forest_arrays = {
+        k[len(_FOREST_PREFIX) :]: v for k, v in arrays.items() if k.startswith(_FOREST_PREFIX)
+    }
+    est.forest_ = Forest.from_parts(meta["forest"], forest_arrays, copy=False)
+    est.n_features_in_ = int(meta["n_features_in"])
+    if est.forest_.n_features != est.n_features_in_:
+        raise ValueError("the forest's feature count does not match n_features_in")
+    names = feature_names_from_file(meta, est.n_features_in_)
+    if names is not None:
+        est.feature_names_in_ = names
+    est._tree_seeds = np.asarray(arrays.get("tree_seeds", np.zeros(0)), dtype=np.uint64)
+    per_tree = est.forest_.trees_per_iteration
+    if len(est._tree_seeds) * per_tree != est.forest_.n_trees:
+        raise ValueError("tree_seeds must hold one seed per grown tree")
+    est._n_draws = int(meta.get("n_draws", 0))
+    if meta.get("oob_score") is not None:
+        est.oob_score_ = float(meta["oob_score"])
+    for name in _OOB_ARRAYS:
+        if name in arrays:
+            setattr(est, name, arrays[name])
+    if hasattr(cls, "predict_proba"):
+        est.classes_ = classes_from_file(meta, arrays)
+        est.n_classes_ = len(est.classes_)
+        expected = 1 if len(est.classes_) == 2 else len(est.classes_)
+        if est.forest_.n_outputs != expected:
+            raise ValueError("the forest's outputs do not match the number of classes")
+    elif est.forest_.n_outputs != 1:
+        raise ValueError("a regressor's forest must have one output")
+    return est
+
+
+def estimator_from_bytes(data):
+    return load(data, expected_kind=KIND)
