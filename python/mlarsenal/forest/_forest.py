@@ -17,6 +17,7 @@ from mlarsenal.forest import _structure
 from mlarsenal.forest._from_trees import arrays_from_trees
 from mlarsenal.forest._links import INVERSE_LINKS, sigmoid
 from mlarsenal.forest._schema import (
+    MAX_FEATURES,
     NATIVE_ARRAYS,
     OPTIONAL_META,
     REQUIRED_META,
@@ -110,7 +111,7 @@ class Forest:
         self, arrays, *, n_features, n_outputs, link, trees_per_iteration, feature_names, meta,
         strict, copy
     ):  # fmt: skip
-        n_features = check_int("n_features", n_features, 1)
+        n_features = check_int("n_features", n_features, 1, MAX_FEATURES)
         if n_outputs is None:
             if not isinstance(arrays, Mapping) or "base_score" not in arrays:
                 raise ValueError("forest arrays missing: base_score")

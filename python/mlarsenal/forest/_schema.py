@@ -43,11 +43,17 @@ REQUIRED_META = ("n_features", "n_outputs", "link", "trees_per_iteration")
 OPTIONAL_META = ("feature_names", "meta", "mlarsenal_version")
 
 
-def check_int(name: str, value, minimum: int) -> int:
+# Feature indices are int32 in the node arrays.
+MAX_FEATURES = 2**31 - 1
+
+
+def check_int(name: str, value, minimum: int, maximum: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an int, got {value!r} ({type(value).__name__})")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {value}")
     return int(value)
 
 

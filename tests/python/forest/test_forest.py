@@ -300,8 +300,9 @@ def test_results_do_not_depend_on_threads(rng):
 
 
 def test_python_threads_calling_predict_at_once_equal_serial(rng):
+    # 16 Python threads at once, each also using native threads (n_jobs=2).
     forest = FORESTS["softmax_two_outputs"]()
-    inputs = [edge_data(rng, n_rows=2000, dtype=dt) for dt in [np.float64, np.float32] * 4]
+    inputs = [edge_data(rng, n_rows=2000, dtype=dt) for dt in [np.float64, np.float32] * 8]
     expected = [(forest.predict(X), forest.predict(X, output="leaf")) for X in inputs]
     results = [None] * len(inputs)
     barrier = threading.Barrier(len(inputs))
