@@ -6,8 +6,8 @@ torch), so without that dependency its modules cannot even be collected: skip th
 
 import importlib.util
 
-# subpackage directory -> the optional module it cannot be imported without
-_NEEDS_OPTIONAL = {"optim": "torch"}
+# subpackage directory (or module file) -> the optional module it cannot be imported without
+_NEEDS_OPTIONAL = {"optim": "torch", "mlflow.py": "mlflow"}
 
 collect_ignore = [
     package

@@ -25,14 +25,24 @@ def save(obj, path) -> None:
     write_atomic(os.fspath(_check_path(path)), data)
 
 
-def load(source, *, expected_kind: str | None = None):
-    """The model saved at `source`: a path (str or os.PathLike) or the file's bytes.
+def load(source, *, expected_kind: str | None = None, registry=None):
+    """The model saved at `source`: a path (str or os.PathLike), the file's bytes, or a
+    registry reference (``"models:/name@alias"``, ``"models:/name/3"``, ``"models:/name/latest"``).
 
     Returns the object of the kind recorded in the file (a
     :class:`mlarsenal.forest.Forest` for kind ``"forest"``). Raises
     ModelFormatError for anything that is not a valid model file, and
-    TypeError when `source` is neither a path nor bytes-like.
+    TypeError when `source` is neither a path nor bytes-like. References are
+    resolved against `registry` (a :class:`mlarsenal.registry.Registry` or its
+    root folder), default ``$MLARSENAL_HOME``, else ``./mlarsenal-store``; only a
+    str starting with ``models:/`` is a reference (a path object never is).
     """
+    if isinstance(source, str) and source.startswith("models:/"):
+        from mlarsenal.registry import Registry
+
+        if not isinstance(registry, Registry):
+            registry = Registry(registry)
+        return registry.load(source, expected_kind=expected_kind)
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = source
     else:
@@ -54,8 +64,12 @@ def _check_path(path):
     return path
 
 
-def write_atomic(path: str, data: bytes) -> None:
-    """Replace the file at `path` by `data` in one rename (see :func:`save`)."""
+def write_atomic(path: str, data) -> None:
+    """Replace the file at `path` by `data` in one rename (see :func:`save`).
+
+    `data` is bytes-like, or an iterable of bytes-like chunks (written as they
+    come; an exception raised by the iterable leaves the old file untouched).
+    """
     directory, name = os.path.split(os.path.abspath(path))
     temporary = os.path.join(directory, f".{name}.{secrets.token_hex(6)}.tmp")
     # O_EXCL: never follow or reuse an existing file; mode 0o666 lets the umask decide.
@@ -64,7 +78,11 @@ def write_atomic(path: str, data: bytes) -> None:
     )
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                f.write(data)
+            else:
+                for chunk in data:
+                    f.write(chunk)
             f.flush()
             os.fsync(f.fileno())
         os.replace(temporary, path)
