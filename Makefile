@@ -2,7 +2,7 @@
 # itself, so they work on a fresh machine with Python 3.10+ and a C++ compiler.
 #
 #   make test    build (incrementally, build/) and run the whole test suite
-#   make demo    build and run the main job on bundled data, print the table
+#   make demo    build and run the main job on bundled data: compare, register, serve, query
 #   make bench   run the benchmark suites against the peer libraries
 #   make lint    ruff + clang-format checks;  make format  rewrites in place
 
@@ -14,6 +14,7 @@ PIP := $(PY) -m pip
 PIP_INSTALL := $(PIP) install --constraint .ci/constraints.txt
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+DEMO_ARGS ?=
 CPP_SOURCES = $(shell find cpp tests/cpp -name '*.cpp' -o -name '*.hpp' -o -name '*.cu' -o -name "*.cuh" -o -name "*.inc" 2>/dev/null)
 
 .PHONY: all venv dev test demo bench lint format cpp-test clean
@@ -45,10 +46,12 @@ test: venv
 	$(call install_with,test)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The demo needs only the package and its core dependencies (scikit-learn is the peer).
+# The main job on bundled data (no download): mlarsenal's and scikit-learn's gradient boosting
+# side by side, the model registered with an alias, served on loopback, one Open Inference
+# Protocol request, then a clean shutdown.
 demo: venv
-	$(PIP_INSTALL) --quiet --no-build-isolation -e .
-	$(PY) -m benchmarks metrics --rows 2000000 --repeats 3 $(BENCH_ARGS)
+	$(PIP_INSTALL) --quiet --no-build-isolation -e ".[serve]"
+	$(PY) -m mlarsenal.demo $(DEMO_ARGS)
 
 bench: venv
 	$(call install_with,bench)

@@ -20,6 +20,7 @@ _SUBPACKAGES = (
     "neighbors",
     "optim",
     "registry",
+    "serving",
     "tracking",
     "tree",
 )

@@ -1,0 +1,5 @@
+"""``python -m mlarsenal.cli``: the same as the ``mlarsenal`` command."""
+
+from mlarsenal.cli import main
+
+main()
