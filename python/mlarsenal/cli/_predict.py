@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from mlarsenal.batch._features import METHODS
@@ -45,7 +47,11 @@ from mlarsenal.cli._options import store_option
 )
 @click.option("--src-format", type=click.Choice(FORMATS), help="Default: from SRC's ending.")
 @click.option("--dst-format", type=click.Choice(FORMATS), help="Default: from DST's ending.")
-@click.option("--progress/--no-progress", default=True, help="Progress bar on stderr (needs tqdm).")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on stderr (needs tqdm). Default: when stderr is a terminal.",
+)
 @store_option
 def predict(
     model,
@@ -73,6 +79,10 @@ def predict(
     """
     from mlarsenal.batch import predict_file
     from mlarsenal.cli._models import load_model
+
+    if progress is None:
+        # A bar in a log file or a pipe is noise: draw it for a person watching.
+        progress = sys.stderr.isatty()
 
     rows = predict_file(
         load_model(model, store),
