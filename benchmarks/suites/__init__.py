@@ -20,6 +20,7 @@ SUITE_MODULES = {
     "gbdt": "benchmarks.suites.gbdt",
     "forest": "benchmarks.suites.forest",
     "random_forest": "benchmarks.suites.random_forest",
+    "linear": "benchmarks.suites.linear",
 }
 
 

@@ -7,6 +7,7 @@
 #include <pybind11/stl.h>
 
 #include <string>
+#include <vector>
 
 #include "array_conversion.hpp"
 #include "bindings.hpp"
@@ -42,6 +43,13 @@ class NativeForest {
     view_.n_cat_words = length("cat_bits");
     view_.cat_bits = contiguous<std::uint32_t>("cat_bits", view_.n_cat_words);
     forest::validate(view_);
+    same_as_previous_ = forest::same_structure_as_previous(view_);
+    view_.same_as_previous = same_as_previous_.data();
+    packed_.resize(static_cast<std::size_t>(view_.n_nodes));
+    tree_packed_.resize(static_cast<std::size_t>(view_.n_trees));
+    forest::pack_trees(view_, packed_.data(), tree_packed_.data());
+    view_.packed = packed_.data();
+    view_.tree_packed = tree_packed_.data();
   }
 
   std::int64_t n_trees() const { return view_.n_trees; }
@@ -104,6 +112,10 @@ class NativeForest {
   }
 
   py::dict arrays_;  // keeps the arrays the view points into alive
+  // Derived layouts the view points into (see forest.hpp).
+  std::vector<std::uint8_t> same_as_previous_;
+  std::vector<forest::PackedNode> packed_;
+  std::vector<std::uint8_t> tree_packed_;
   forest::ForestView view_;
 };
 

@@ -9,6 +9,7 @@ void bind_cluster(pybind11::module_& m);
 void bind_common(pybind11::module_& m);
 void bind_forest(pybind11::module_& m);
 void bind_gbdt(pybind11::module_& m);
+void bind_linear(pybind11::module_& m);
 void bind_metrics(pybind11::module_& m);
 void bind_optim(pybind11::module_& m);
 void bind_neighbors(pybind11::module_& m);

@@ -30,4 +30,5 @@ PYBIND11_MODULE(_core, m) {
   mlarsenal::bindings::bind_metrics(m);
   mlarsenal::bindings::bind_optim(m);
   mlarsenal::bindings::bind_neighbors(m);
+  mlarsenal::bindings::bind_linear(m);
 }

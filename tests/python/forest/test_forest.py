@@ -104,6 +104,30 @@ def categorical_tree():
     }
 
 
+def with_values(tree, scale, shift):
+    """The same splits with other leaf values."""
+    return {**tree, "value": [scale * v + shift for v in tree["value"]]}
+
+
+def complete_tree(depth, seed):
+    """A complete binary tree of 2**(depth+1) - 1 nodes (breadth-first), random splits."""
+    rng = np.random.default_rng(seed)
+    n = 2 ** (depth + 1) - 1
+    inner = 2**depth - 1
+    left = [2 * i + 1 if i < inner else -1 for i in range(n)]
+    right = [2 * i + 2 if i < inner else -1 for i in range(n)]
+    return {
+        "left": left,
+        "right": right,
+        "feature": [int(rng.integers(3)) if i < inner else -1 for i in range(n)],
+        "threshold": [
+            float(rng.choice([-1.0, -0.25, 0.0, 0.5, 1.5])) if i < inner else 0.0 for i in range(n)
+        ],
+        "value": rng.normal(size=n).tolist(),
+        "default_left": [int(rng.integers(2)) for _ in range(n)],
+    }
+
+
 FORESTS = {
     "stump_nan_left": lambda: Forest.from_trees([stump(1)], n_features=3, base_score=0.5),
     "stump_nan_right": lambda: Forest.from_trees([stump(0)], n_features=3),
@@ -115,6 +139,24 @@ FORESTS = {
     ),
     "categorical": lambda: Forest.from_trees(
         [categorical_tree(), stump(1, feature=0)], n_features=3, link="exp"
+    ),
+    # Consecutive trees with the same splits and other values (one copy per
+    # class, as classifier forests store them): walked once, both values added.
+    "shared_structure": lambda: Forest.from_trees(
+        [
+            depth3_tree(),
+            with_values(depth3_tree(), -2.0, 0.5),
+            categorical_tree(),
+            with_values(categorical_tree(), 3.0, -1.0),
+        ],
+        n_features=3,
+        n_outputs=2,
+        link="identity",
+        trees_per_iteration=2,
+    ),
+    # Trees of 4,095 nodes: the large-tree row blocks of the batch path.
+    "deep_trees": lambda: Forest.from_trees(
+        [complete_tree(11, seed) for seed in range(3)], n_features=3
     ),
     "softmax_two_outputs": lambda: Forest.from_trees(
         [depth3_tree(), categorical_tree(), stump(0), stump(1, feature=1)],
@@ -603,3 +645,23 @@ def test_random_structural_edits_never_crash_or_hang(rng):
         copy.predict(X, output="leaf")
         assert copy.max_depth >= 0
     assert loaded > 0
+
+
+def test_splits_sharing_a_child_predict_like_the_reference(rng):
+    # Children after their parents, but two splits point at the same leaves:
+    # a valid file, which the packed layout must not unfold into more nodes
+    # than the tree has (it keeps the general traversal).
+    shared = {
+        "left": [1, 3, 3, -1, -1],
+        "right": [2, 4, 4, -1, -1],
+        "feature": [0, 1, 2, -1, -1],
+        "threshold": [0.0, 0.5, -0.5, 0.0, 0.0],
+        "value": [0.0, 0.0, 0.0, -1.0, 1.0],
+    }
+    plain_stump = {k: v for k, v in stump(1).items() if k not in ("gain", "cover", "count")}
+    forest = Forest.from_trees([shared, plain_stump], n_features=3)
+    X = edge_data(rng)
+    np.testing.assert_array_equal(forest.predict(X, output="raw"), reference_raw(forest, X)[:, 0])
+    np.testing.assert_array_equal(
+        forest.predict(X, output="leaf"), reference_leaves(forest, X, range(2))
+    )

@@ -32,6 +32,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "mlarsenal/common/array_view.hpp"
 
@@ -53,6 +54,20 @@ constexpr std::uint8_t kCategoryOnlyBits = kCategoryStrict | kCategoryTruncates;
 // LightGBM's kZeroThreshold: 1e-35f as a double.
 constexpr double kTinyZero = static_cast<double>(1e-35f);
 
+// A node of the packed layout (derived from the arrays when a forest is
+// built, never read from a file): 16 bytes, four to a cache line, the two
+// children of a split side by side so one index finds both. Only trees whose
+// splits are all plain numerical ones are packed.
+struct PackedNode {
+  double threshold;
+  // Bits 0-30: the feature; bit 31: missing values go left.
+  std::uint32_t feature_and_missing;
+  // Split: index of the left child in the tree's packed nodes (the right one
+  // follows it). Leaf: ~(the leaf's node index in the arrays), negative.
+  std::int32_t child;
+};
+static_assert(sizeof(PackedNode) == 16, "PackedNode must stay 16 bytes");
+
 struct ForestView {
   std::int64_t n_trees = 0;
   std::int64_t n_nodes = 0;
@@ -73,12 +88,46 @@ struct ForestView {
   const std::int32_t* cat_size = nullptr;   // words in the node's bitset (0: numerical)
   const std::uint32_t* cat_bits = nullptr;
   std::int64_t n_cat_words = 0;
+  // Optional, per tree (derived, never read from a file): 1 when tree t has
+  // exactly the splits of tree t - 1, so every row reaches the same leaf in
+  // both. Classifier forests hold one such copy per class (scikit-learn's
+  // forests, ours); prediction then walks the structure once per group.
+  const std::uint8_t* same_as_previous = nullptr;
+  // Optional, derived: n_nodes packed nodes (tree t's at tree_offsets[t]),
+  // and per tree 1 when its packed nodes are valid (all splits numerical).
+  const PackedNode* packed = nullptr;
+  const std::uint8_t* tree_packed = nullptr;
 };
 
 // Checks everything prediction relies on (offsets monotone, children in
 // range and after their parent, features < n_features, outputs in range,
 // bitsets inside cat_bits). Throws InvalidArgument naming the first problem.
 void validate(const ForestView& forest);
+
+// For each tree, 1 when it has exactly the splits (features, thresholds,
+// children, missing directions, kinds, category sets) of the tree before it.
+// Call on a validated forest; the result is what same_as_previous points to.
+std::vector<std::uint8_t> same_structure_as_previous(const ForestView& forest);
+
+// The packed nodes of every tree whose splits are all plain numerical
+// (tree_packed[t] = 1); other trees keep their slots unused. Call on a
+// validated forest with `packed` sized n_nodes and `tree_packed` n_trees.
+void pack_trees(const ForestView& forest, PackedNode* packed, std::uint8_t* tree_packed);
+
+// The leaf reached by one row in a packed tree: what leaf_index returns for
+// the same tree, with one 16-byte node read per level.
+template <class RowAccess>
+inline std::int32_t packed_leaf_index(const PackedNode* nodes, RowAccess x) {
+  std::int32_t i = 0;
+  for (;;) {
+    const PackedNode& node = nodes[i];
+    if (node.child < 0) return ~node.child;
+    const double v =
+        static_cast<double>(x(static_cast<std::int32_t>(node.feature_and_missing & 0x7fffffffu)));
+    const bool go_left = v != v ? (node.feature_and_missing >> 31) != 0 : v <= node.threshold;
+    i = node.child + (go_left ? 0 : 1);
+  }
+}
 
 // The leaf reached by one row in the tree whose nodes start at `nodes`
 // (an offset into the node arrays). x(f) returns the row's feature f.
