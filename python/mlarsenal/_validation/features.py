@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from mlarsenal._validation.arrays import check_array
+from mlarsenal._validation.arrays import FLOAT_DTYPES, check_array, check_finite
 from mlarsenal._validation.arrow import arrow_column_names, is_arrow_table
 
 
@@ -96,3 +96,33 @@ def validate_features(estimator, X, *, reset: bool, **check_array_kwargs) -> np.
                 f"is expecting {expected} features as input"
             )
     return array
+
+
+def plain_float_matrix(estimator, X) -> np.ndarray | None:
+    """`X` itself, checked, when it needs no conversion; None when it does.
+
+    The common serving call to a tree model is a 2-D float32/float64 ndarray
+    for an estimator fitted without feature names: then only infinity is
+    rejected (NaN is a missing value) and the width checked, which keeps one
+    row's prediction in microseconds. Anything else goes through the full
+    conversion of the caller.
+    """
+    if not (
+        type(X) is np.ndarray
+        and X.ndim == 2
+        and X.dtype in FLOAT_DTYPES
+        and getattr(estimator, "feature_names_in_", None) is None
+    ):
+        return None
+    check_finite(X, "X", allow_nan=True)
+    check_n_features(estimator, X.shape[1])
+    return X
+
+
+def check_n_features(estimator, n_features: int) -> None:
+    expected = estimator.n_features_in_
+    if n_features != expected:
+        raise ValueError(
+            f"X has {n_features} features, but {type(estimator).__name__} is expecting "
+            f"{expected} features as input"
+        )

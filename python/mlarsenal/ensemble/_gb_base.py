@@ -23,10 +23,9 @@ from mlarsenal._threads import effective_n_jobs
 from mlarsenal._validation import (
     check_consistent_length,
     check_feature_names,
-    check_finite,
     check_sample_weight,
 )
-from mlarsenal._validation.arrays import FLOAT_DTYPES
+from mlarsenal._validation.features import check_n_features, plain_float_matrix
 from mlarsenal.ensemble._gb_features import mask_unseen_categories, resolve_categorical, to_matrix
 from mlarsenal.ensemble._gb_params import (
     AUTO_EARLY_STOPPING_ROWS,
@@ -379,23 +378,12 @@ class BaseGradientBoosting(ModelFileMixin, BaseEstimator):
 
     def _prepared(self, X):
         check_is_fitted(self, "forest_")
-        if (
-            type(X) is np.ndarray
-            and X.ndim == 2
-            and X.dtype in FLOAT_DTYPES
-            and getattr(self, "feature_names_in_", None) is None
-        ):
-            # The common serving call: a float matrix, nothing to convert;
-            # only infinity (NaN is a missing value) is rejected.
-            check_finite(X, "X", allow_nan=True)
-        else:
-            check_feature_names(self, X, reset=False)
-            X, _ = to_matrix(X, self._pandas_categories or None)
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
-                f"{self.n_features_in_} features as input"
-            )
+        plain = plain_float_matrix(self, X)
+        if plain is not None:
+            return self._mask_categories(plain)
+        check_feature_names(self, X, reset=False)
+        X, _ = to_matrix(X, self._pandas_categories or None)
+        check_n_features(self, X.shape[1])
         return self._mask_categories(X)
 
     def _raw_predict(self, X, iteration_range=None):

@@ -18,11 +18,11 @@ from mlarsenal._threads import effective_n_jobs
 from mlarsenal._validation import (
     check_consistent_length,
     check_feature_names,
-    check_finite,
     check_sample_weight,
     validate_features,
 )
 from mlarsenal._validation.arrays import FLOAT_DTYPES
+from mlarsenal._validation.features import plain_float_matrix
 from mlarsenal.tree._grow import bin_columns, grow
 from mlarsenal.tree._params import check_max_bins, draws_per_tree, native_tree_params
 from mlarsenal.tree._paths import decision_path
@@ -108,20 +108,9 @@ class BaseDecisionForest(ModelFileMixin, BaseEstimator):
     # -------------------------------------------------------------- prediction
     def _prepared(self, X):
         check_is_fitted(self, "forest_")
-        if (
-            type(X) is np.ndarray
-            and X.ndim == 2
-            and X.dtype in FLOAT_DTYPES
-            and getattr(self, "feature_names_in_", None) is None
-        ):
-            # The common serving call: only infinity (NaN is missing) is rejected.
-            check_finite(X, "X", allow_nan=True)
-            if X.shape[1] != self.n_features_in_:
-                raise ValueError(
-                    f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
-                    f"{self.n_features_in_} features as input"
-                )
-            return X
+        plain = plain_float_matrix(self, X)
+        if plain is not None:
+            return plain
         check_feature_names(self, X, reset=False)
         return validate_features(self, X, reset=False, dtype=FLOAT_DTYPES, allow_nan=True)
 
