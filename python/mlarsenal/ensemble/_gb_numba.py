@@ -15,7 +15,7 @@ after it returns, as for the built-in losses.
 
 from __future__ import annotations
 
-from mlarsenal._optional import import_optional
+from mlarsenal._numba_callbacks import native_callback
 
 
 def _signature(types):
@@ -25,25 +25,7 @@ def _signature(types):
 
 def as_native_objective(loss):
     """A cfunc (with ``.address``) for a numba objective, None for anything else."""
-    if not type(loss).__module__.startswith("numba"):
-        return None
-    numba = import_optional("numba", extra="numba", purpose="numba-compiled objectives")
-    from numba import types
-    from numba.core.ccallback import CFunc
-    from numba.core.dispatcher import Dispatcher
-
-    signature = _signature(types)
-    if isinstance(loss, CFunc):
-        if loss._sig != signature:
-            raise TypeError(
-                f"a numba cfunc objective must have the signature {signature}, got {loss._sig}"
-            )
-        return loss
-    if isinstance(loss, Dispatcher):
-        return _wrap_njit(numba, signature, loss)
-    raise TypeError(
-        f"loss: unsupported numba object {type(loss).__name__}; pass a cfunc or an njit function"
-    )
+    return native_callback(loss, argument="loss", signature_of=_signature, wrap=_wrap_njit)
 
 
 def _wrap_njit(numba, signature, function):

@@ -13,13 +13,7 @@ call.
 
 from __future__ import annotations
 
-import weakref
-
-from mlarsenal._optional import import_optional
-
-# njit function -> its cfunc wrapper: compiling the wrapper takes longer than
-# most minimisations, so it is done once per function.
-_WRAPPERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+from mlarsenal._numba_callbacks import native_callback
 
 
 def _signature(types):
@@ -29,28 +23,7 @@ def _signature(types):
 
 def as_native_objective(fun):
     """A cfunc (with ``.address``) for a numba objective, None for anything else."""
-    if not type(fun).__module__.startswith("numba"):
-        return None
-    numba = import_optional("numba", extra="numba", purpose="numba-compiled objectives")
-    from numba import types
-    from numba.core.ccallback import CFunc
-    from numba.core.dispatcher import Dispatcher
-
-    signature = _signature(types)
-    if isinstance(fun, CFunc):
-        if fun._sig != signature:
-            raise TypeError(
-                f"a numba cfunc objective must have the signature {signature}, got {fun._sig}"
-            )
-        return fun
-    if isinstance(fun, Dispatcher):
-        wrapper = _WRAPPERS.get(fun)
-        if wrapper is None:
-            wrapper = _WRAPPERS[fun] = _wrap_njit(numba, signature, fun)
-        return wrapper
-    raise TypeError(
-        f"fun: unsupported numba object {type(fun).__name__}; pass a cfunc or an njit function"
-    )
+    return native_callback(fun, argument="fun", signature_of=_signature, wrap=_wrap_njit)
 
 
 def _wrap_njit(numba, signature, function):
