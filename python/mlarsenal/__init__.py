@@ -18,6 +18,7 @@ _SUBPACKAGES = (
     "linear_model",
     "metrics",
     "mlflow",
+    "naive_bayes",
     "neighbors",
     "optim",
     "optimize",
