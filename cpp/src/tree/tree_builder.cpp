@@ -74,19 +74,18 @@ class TreeBuilder {
     GrownTree tree;
     tree.n_values = criterion_.n_values();
     std::vector<double> totals(static_cast<std::size_t>(stride_ + 1));
-    root_weight_ = 0.0;
     const auto create = [&](std::int64_t begin, std::int64_t end, std::int64_t depth) {
       Frontier item;
       item.node = add_node(tree, begin, end, totals.data());
       item.begin = begin;
       item.end = end;
       item.depth = depth;
-      if (root_weight_ == 0.0) root_weight_ = totals[0];
       if (splittable(tree, item)) {
         item.split = best_split(item, totals.data(), rng);
         if (item.split.found()) item.gain = gain_of(item, totals.data());
-        if (item.split.found() &&
-            item.gain / root_weight_ + kPure < p_.min_impurity_decrease)  // scikit-learn's rule
+        // scikit-learn's rule: the decrease weighted by the node's share of
+        // the root's weight (node 0).
+        if (item.split.found() && item.gain / tree.weight[0] + kPure < p_.min_impurity_decrease)
           item.split = Split{};
       }
       return item;
@@ -126,8 +125,8 @@ class TreeBuilder {
       Frontier right = create(mid, item.end, item.depth + 1);
       tree.right[at] = right.node;
       ++leaves;
-      // Depth-first: the right child is pushed first so the left one grows
-      // first, the order scikit-learn's builder numbers nodes in.
+      // Depth-first: the right child is pushed first so the left subtree
+      // grows first and its rows, just partitioned, are still in cache.
       push(std::move(right));
       push(std::move(left));
     }
@@ -164,14 +163,8 @@ class TreeBuilder {
     for (std::int64_t i = begin; i < end; ++i) {
       const std::int32_t r = rows_[static_cast<std::size_t>(i)];
       const double w = weight_[static_cast<std::size_t>(r)];
-      totals[0] += w;
-      if (criterion_.classification()) {
-        totals[1 + y_.classes[r]] += w;
-      } else {
-        const double v = y_.values[r];
-        totals[1] += w * v;
-        sum_wy2 += w * v * v;
-      }
+      add_row(totals, r, w);
+      if (!criterion_.classification()) sum_wy2 += w * y_.values[r] * y_.values[r];
     }
     const auto node = static_cast<std::int32_t>(tree.feature.size());
     tree.feature.push_back(-1);
@@ -221,7 +214,7 @@ class TreeBuilder {
   bool score_feature(std::int32_t f, const Frontier& item, Split& best) {
     const gbdt::FeatureBins& bins = (*x_.bins)[static_cast<std::size_t>(f)];
     const int missing = bins.missing_bin();
-    const std::uint8_t* column = x_.codes + static_cast<std::int64_t>(f) * x_.n_rows;
+    const std::uint8_t* column = column_of(f);
     const int n_touched = accumulate(column, item.begin, item.end);
     order_touched(n_touched, missing);
 
@@ -239,7 +232,7 @@ class TreeBuilder {
   bool score_random_threshold(std::int32_t f, const Frontier& item, const double* totals,
                               Random& rng, Split& best) {
     const int missing = (*x_.bins)[static_cast<std::size_t>(f)].missing_bin();
-    const std::uint8_t* column = x_.codes + static_cast<std::int64_t>(f) * x_.n_rows;
+    const std::uint8_t* column = column_of(f);
     int lo = missing, hi = -1;
     std::int64_t miss_count = 0;
     for (std::int64_t i = item.begin; i < item.end; ++i) {
@@ -263,13 +256,7 @@ class TreeBuilder {
       double* sums = b == missing ? miss : (b <= bin ? left : nullptr);
       if (sums == nullptr) continue;
       left_count += b == missing ? 0 : 1;
-      const double w = weight_[static_cast<std::size_t>(r)];
-      sums[0] += w;
-      if (criterion_.classification()) {
-        sums[1 + y_.classes[r]] += w;
-      } else {
-        sums[1] += w * y_.values[r];
-      }
+      add_row(sums, r, weight_[static_cast<std::size_t>(r)]);
     }
     for (int k = 0; k < stride_; ++k) present[k] = totals[k] - miss[k];
     const std::int64_t present_count = item.end - item.begin - miss_count;
@@ -281,6 +268,11 @@ class TreeBuilder {
     return true;
   }
 
+  // Feature f's binned column (one byte per row).
+  const std::uint8_t* column_of(std::int32_t f) const {
+    return x_.codes + static_cast<std::int64_t>(f) * x_.n_rows;
+  }
+
   int accumulate(const std::uint8_t* column, std::int64_t begin, std::int64_t end) {
     int n_touched = 0;
     for (std::int64_t i = begin; i < end; ++i) {
@@ -289,15 +281,19 @@ class TreeBuilder {
       const double w = weight_[static_cast<std::size_t>(r)];
       if (hist_count_[static_cast<std::size_t>(bin)]++ == 0)
         touched_[static_cast<std::size_t>(n_touched++)] = bin;
-      double* h = hist_.data() + static_cast<std::ptrdiff_t>(bin) * stride_;
-      h[0] += w;
-      if (criterion_.classification()) {
-        h[1 + y_.classes[r]] += w;
-      } else {
-        h[1] += w * y_.values[r];
-      }
+      add_row(hist_.data() + static_cast<std::ptrdiff_t>(bin) * stride_, r, w);
     }
     return n_touched;
+  }
+
+  // Adds row r, of weight w, to a summary (see split_criterion.hpp).
+  void add_row(double* sums, std::int32_t r, double w) const {
+    sums[0] += w;
+    if (criterion_.classification()) {
+      sums[1 + y_.classes[r]] += w;
+    } else {
+      sums[1] += w * y_.values[r];
+    }
   }
 
   // Sorts the touched bins; the missing bin (the largest index) ends last.
@@ -342,16 +338,23 @@ class TreeBuilder {
         nr += miss_count;
         for (int k = 0; k < stride_; ++k) r[k] += miss[k];
       }
-      if (nl < p_.min_samples_leaf || nr < p_.min_samples_leaf) continue;
-      if (l[0] < p_.min_weight_leaf || r[0] < p_.min_weight_leaf) continue;
-      if (!(l[0] > 0.0) || !(r[0] > 0.0)) continue;
-      const double score = criterion_.proxy(l) + criterion_.proxy(r);
-      if (score > best.score) {
-        best.score = score;
-        best.feature = f;
-        best.bin = bin;
-        best.missing_left = missing_left;
-      }
+      consider(f, bin, missing_left, l, nl, r, nr, best);
+    }
+  }
+
+  // Makes the split (l: nl rows, r: nr rows) the best when both sides meet
+  // the leaf limits and it scores higher.
+  void consider(std::int32_t f, int bin, bool missing_left, const double* l, std::int64_t nl,
+                const double* r, std::int64_t nr, Split& best) const {
+    if (nl < p_.min_samples_leaf || nr < p_.min_samples_leaf) return;
+    if (l[0] < p_.min_weight_leaf || r[0] < p_.min_weight_leaf) return;
+    if (!(l[0] > 0.0) || !(r[0] > 0.0)) return;
+    const double score = criterion_.proxy(l) + criterion_.proxy(r);
+    if (score > best.score) {
+      best.score = score;
+      best.feature = f;
+      best.bin = bin;
+      best.missing_left = missing_left;
     }
   }
 
@@ -395,15 +398,7 @@ class TreeBuilder {
   void score_missing_split(std::int32_t f, int bin, const double* present,
                            std::int64_t present_count, const double* miss, std::int64_t miss_count,
                            Split& best) {
-    if (present_count < p_.min_samples_leaf || miss_count < p_.min_samples_leaf) return;
-    if (present[0] < p_.min_weight_leaf || miss[0] < p_.min_weight_leaf) return;
-    const double score = criterion_.proxy(present) + criterion_.proxy(miss);
-    if (score > best.score) {
-      best.score = score;
-      best.feature = f;
-      best.bin = bin;
-      best.missing_left = false;
-    }
+    consider(f, bin, /*missing_left=*/false, present, present_count, miss, miss_count, best);
   }
 
   double gain_of(const Frontier& item, const double* totals) const {
@@ -421,7 +416,7 @@ class TreeBuilder {
   // where the right child's rows start.
   std::int64_t partition(const Frontier& item) {
     const Split& s = item.split;
-    const std::uint8_t* column = x_.codes + static_cast<std::int64_t>(s.feature) * x_.n_rows;
+    const std::uint8_t* column = column_of(s.feature);
     const int missing = (*x_.bins)[static_cast<std::size_t>(s.feature)].missing_bin();
     // Stable, so each child's rows stay ascending and the column reads of
     // later split searches keep moving forward through memory.
@@ -450,7 +445,6 @@ class TreeBuilder {
   const TreeParams& p_;
   SplitCriterion criterion_;
   int stride_;
-  double root_weight_ = 0.0;
   std::vector<double> weight_;
   std::vector<std::int32_t> rows_;
   std::vector<std::int32_t> scratch_;  // partition buffer
