@@ -98,6 +98,12 @@ def validate_features(estimator, X, *, reset: bool, **check_array_kwargs) -> np.
     return array
 
 
+def feature_name_list(estimator) -> list[str] | None:
+    """The fitted feature names as plain strings (for JSON and Forests), or None."""
+    names = getattr(estimator, "feature_names_in_", None)
+    return None if names is None else [str(n) for n in names]
+
+
 def plain_float_matrix(estimator, X) -> np.ndarray | None:
     """`X` itself, checked, when it needs no conversion; None when it does.
 

@@ -25,7 +25,7 @@ from mlarsenal._validation import (
     check_feature_names,
     check_sample_weight,
 )
-from mlarsenal._validation.features import check_n_features, plain_float_matrix
+from mlarsenal._validation.features import check_n_features, feature_name_list, plain_float_matrix
 from mlarsenal.ensemble._gb_features import mask_unseen_categories, resolve_categorical, to_matrix
 from mlarsenal.ensemble._gb_params import (
     AUTO_EARLY_STOPPING_ROWS,
@@ -190,9 +190,7 @@ class BaseGradientBoosting(ModelFileMixin, BaseEstimator):
             n_outputs=n_outputs,
             link=loss.link,
             trees_per_iteration=n_outputs,
-            feature_names=None
-            if getattr(self, "feature_names_in_", None) is None
-            else [str(n) for n in self.feature_names_in_],
+            feature_names=feature_name_list(self),
             meta={"estimator": type(self).__name__, "loss": loss.name},
         )
         logger.info("fit %d iterations in %.3f s", self.n_iter_, time.perf_counter() - started)

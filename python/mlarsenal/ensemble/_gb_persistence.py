@@ -22,6 +22,7 @@ from mlarsenal._serialization.estimator_files import (
     params_to_json,
     set_params_from_json,
 )
+from mlarsenal._validation.features import feature_name_list
 from mlarsenal.forest import Forest
 
 KIND = "gradient_boosting"
@@ -49,9 +50,7 @@ def estimator_to_bytes(est) -> bytes:
         "n_iter": int(est.n_iter_),
         "do_early_stopping": bool(est.do_early_stopping_),
         "base_score": [float(v) for v in np.atleast_1d(est._base_score)],
-        "feature_names_in": None
-        if getattr(est, "feature_names_in_", None) is None
-        else [str(n) for n in est.feature_names_in_],
+        "feature_names_in": feature_name_list(est),
         "known_categories": {
             str(f): [float(v) for v in values] for f, values in est._known_categories.items()
         },

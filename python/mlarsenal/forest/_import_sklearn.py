@@ -14,6 +14,7 @@ import json
 
 import numpy as np
 
+from mlarsenal._validation.features import feature_name_list
 from mlarsenal.forest._forest import Forest
 from mlarsenal.forest._node_arrays import (
     CATEGORICAL,
@@ -41,11 +42,6 @@ def _meta(est, **extra) -> dict:
         except (TypeError, ValueError):
             pass
     return meta
-
-
-def _names(est):
-    names = getattr(est, "feature_names_in_", None)
-    return None if names is None else [str(n) for n in names]
 
 
 def _link(est) -> str:
@@ -158,7 +154,7 @@ def _from_averaged_trees(est, trees) -> Forest:
         n_outputs=n_outputs,
         link="identity",
         trees_per_iteration=n_outputs,
-        feature_names=_names(est),
+        feature_names=feature_name_list(est),
         meta=_meta(est, input_dtype="float32"),
     )
 
@@ -189,7 +185,7 @@ def _from_gradient_boosting(est) -> Forest:
         n_outputs=k,
         link=link,
         trees_per_iteration=k,
-        feature_names=_names(est),
+        feature_names=feature_name_list(est),
         meta=_meta(est, input_dtype="float32"),
     )
 
@@ -280,6 +276,6 @@ def _from_hist(est) -> Forest:
         n_outputs=k,
         link=link,
         trees_per_iteration=k,
-        feature_names=_names(est),
+        feature_names=feature_name_list(est),
         meta=_meta(est),
     )

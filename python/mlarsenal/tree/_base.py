@@ -22,7 +22,7 @@ from mlarsenal._validation import (
     validate_features,
 )
 from mlarsenal._validation.arrays import FLOAT_DTYPES
-from mlarsenal._validation.features import plain_float_matrix
+from mlarsenal._validation.features import feature_name_list, plain_float_matrix
 from mlarsenal.tree._grow import bin_columns, grow
 from mlarsenal.tree._params import check_max_bins, draws_per_tree, native_tree_params
 from mlarsenal.tree._paths import decision_path
@@ -91,7 +91,7 @@ class BaseDecisionForest(ModelFileMixin, BaseEstimator):
             grown,
             n_features=X.shape[1],
             n_classes=self._n_classes(),
-            feature_names=_names(self),
+            feature_names=feature_name_list(self),
             meta=meta,
         )
         self._tree_seeds = seeds
@@ -163,11 +163,6 @@ def mean_decrease_in_impurity(forest) -> np.ndarray:
         if per_tree.sum() > 0:
             total += per_tree / per_tree.sum()
     return total / total.sum() if total.sum() > 0 else total
-
-
-def _names(est):
-    names = getattr(est, "feature_names_in_", None)
-    return None if names is None else [str(n) for n in names]
 
 
 def _json_classes(classes) -> list:

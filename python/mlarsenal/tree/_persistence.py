@@ -18,6 +18,7 @@ from mlarsenal._serialization.estimator_files import (
     params_to_json,
     set_params_from_json,
 )
+from mlarsenal._validation.features import feature_name_list
 from mlarsenal.forest import Forest
 
 KIND = "decision_forest"
@@ -57,9 +58,7 @@ def estimator_to_bytes(est) -> bytes:
         "n_features_in": int(est.n_features_in_),
         "n_draws": int(est._n_draws),
         "oob_score": float(est.oob_score_) if hasattr(est, "oob_score_") else None,
-        "feature_names_in": None
-        if getattr(est, "feature_names_in_", None) is None
-        else [str(n) for n in est.feature_names_in_],
+        "feature_names_in": feature_name_list(est),
     }
     if hasattr(est, "classes_"):
         classes_to_file(est.classes_, meta, arrays)
