@@ -10,10 +10,11 @@ Names follow scikit-learn's HistGradientBoosting where it has one
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
+
+from mlarsenal._validation.scalars import is_int, is_real
 
 # Parameters shared by the classifier and the regressor, with their defaults.
 SHARED_DEFAULTS = {
@@ -51,22 +52,14 @@ BIN_SAMPLE_ROWS = 200_000
 AUTO_EARLY_STOPPING_ROWS = 10_000
 
 
-def _is_int(value) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _is_real(value) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
 def _int_at_least(name, value, low):
-    if not _is_int(value) or value < low:
+    if not is_int(value) or value < low:
         raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
     return int(value)
 
 
 def _real_in(name, value, low, high, *, low_open=False, high_open=False):
-    ok = _is_real(value) and np.isfinite(value)
+    ok = is_real(value) and np.isfinite(value)
     if ok:
         ok = (value > low if low_open else value >= low) and (
             value < high if high_open else value <= high
@@ -128,7 +121,7 @@ def check_shared_params(est) -> TreeParams:
     _real_in("min_split_gain", est.min_split_gain, 0.0, inf)
     _real_in("l1_regularization", est.l1_regularization, 0.0, inf)
     _real_in("l2_regularization", est.l2_regularization, 0.0, inf)
-    if not _is_int(est.max_bins) or not 2 <= est.max_bins <= 255:
+    if not is_int(est.max_bins) or not 2 <= est.max_bins <= 255:
         raise ValueError(f"max_bins must be an integer in [2, 255], got {est.max_bins!r}")
     _real_in("max_features", est.max_features, 0.0, 1.0, low_open=True)
     _real_in("colsample_bytree", est.colsample_bytree, 0.0, 1.0, low_open=True)
@@ -223,7 +216,7 @@ def check_interaction_cst(interaction_cst, n_features, feature_names) -> list[li
                     if f not in index:
                         raise ValueError(f"interaction_cst names an unknown feature {f!r}")
                     f = index[f]
-                if not _is_int(f) or not 0 <= f < n_features:
+                if not is_int(f) or not 0 <= f < n_features:
                     raise ValueError(
                         f"interaction_cst holds {f!r}, not a feature index in [0, {n_features})"
                     )

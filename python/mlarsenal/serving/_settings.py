@@ -10,25 +10,18 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
-import numbers
 import os
 from dataclasses import dataclass
+
+from mlarsenal._validation.scalars import is_int, is_real
 
 MIB = 1024 * 1024
 TOKEN_ENV_VARIABLE = "MLARSENAL_SERVE_TOKEN"
 MIN_TOKEN_LENGTH = 16
 
 
-def _is_int(value) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _is_real(value) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
 def _check_int(name: str, value, low: int, high: int | None = None) -> int:
-    if not _is_int(value):
+    if not is_int(value):
         raise TypeError(f"{name} must be an int, got {value!r} ({type(value).__name__})")
     if value < low or (high is not None and value > high):
         bound = f">= {low}" if high is None else f"in [{low}, {high}]"
@@ -37,7 +30,7 @@ def _check_int(name: str, value, low: int, high: int | None = None) -> int:
 
 
 def _check_real(name: str, value, low: float, *, strict: bool = False) -> float:
-    if not _is_real(value) or value != value:
+    if not is_real(value) or value != value:
         raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
     if value < low or (strict and value == low):
         raise ValueError(f"{name} must be {'>' if strict else '>='} {low}, got {value}")
@@ -124,7 +117,7 @@ class AppSettings:
         _check_real("inline_limit_ms", self.inline_limit_ms, 0.0)
         if self.predict_threads is not None:
             _check_int("predict_threads", self.predict_threads, 1, 256)
-        if self.n_jobs is not None and not _is_int(self.n_jobs):
+        if self.n_jobs is not None and not is_int(self.n_jobs):
             raise TypeError(f"n_jobs must be an int or None, got {self.n_jobs!r}")
         if self.n_jobs == 0:
             raise ValueError("n_jobs == 0 has no meaning; use None or -1 for all cores")

@@ -10,29 +10,22 @@ Names, meanings and defaults follow scikit-learn's trees and forests
 from __future__ import annotations
 
 import math
-import numbers
+
+from mlarsenal._validation.scalars import is_int, is_real
 
 CLASSIFICATION_CRITERIA = ("gini", "entropy", "log_loss")
 REGRESSION_CRITERIA = ("squared_error",)
 
 
-def _is_int(value) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _is_real(value) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
 def _count_or_fraction(name, value, n_rows, *, min_int, open_zero=True) -> int:
     """An int >= min_int, or a float fraction of n_rows in (0, 1] (scikit-learn's rule)."""
-    if _is_int(value):
+    if is_int(value):
         if value < min_int:
             raise ValueError(
                 f"{name} must be an int >= {min_int} or a float in (0, 1], got {value}"
             )
         return int(value)
-    if _is_real(value) and 0.0 < value <= 1.0:
+    if is_real(value) and 0.0 < value <= 1.0:
         return max(min_int, math.ceil(value * n_rows))
     raise ValueError(f"{name} must be an int >= {min_int} or a float in (0, 1], got {value!r}")
 
@@ -47,18 +40,18 @@ def native_tree_params(est, *, n_rows, n_features, n_classes, total_weight) -> d
         )
     criterion = "entropy" if est.criterion == "log_loss" else est.criterion
     max_depth = est.max_depth
-    if max_depth is not None and not (_is_int(max_depth) and max_depth >= 1):
+    if max_depth is not None and not (is_int(max_depth) and max_depth >= 1):
         raise ValueError(f"max_depth must be None or an int >= 1, got {max_depth!r}")
     min_split = _count_or_fraction("min_samples_split", est.min_samples_split, n_rows, min_int=2)
     min_leaf = _count_or_fraction("min_samples_leaf", est.min_samples_leaf, n_rows, min_int=1)
     fraction = est.min_weight_fraction_leaf
-    if not (_is_real(fraction) and 0.0 <= fraction <= 0.5):
+    if not (is_real(fraction) and 0.0 <= fraction <= 0.5):
         raise ValueError(f"min_weight_fraction_leaf must be a float in [0, 0.5], got {fraction!r}")
     max_leaf_nodes = est.max_leaf_nodes
-    if max_leaf_nodes is not None and not (_is_int(max_leaf_nodes) and max_leaf_nodes >= 2):
+    if max_leaf_nodes is not None and not (is_int(max_leaf_nodes) and max_leaf_nodes >= 2):
         raise ValueError(f"max_leaf_nodes must be None or an int >= 2, got {max_leaf_nodes!r}")
     decrease = est.min_impurity_decrease
-    if not (_is_real(decrease) and decrease >= 0.0):
+    if not (is_real(decrease) and decrease >= 0.0):
         raise ValueError(f"min_impurity_decrease must be a float >= 0, got {decrease!r}")
     return {
         "criterion": criterion,
@@ -86,13 +79,13 @@ def features_per_split(max_features, n_features: int) -> int:
         raise ValueError(
             f"max_features must be 'sqrt', 'log2', None, an int or a float, got {max_features!r}"
         )
-    if _is_int(max_features):
+    if is_int(max_features):
         if not 1 <= max_features <= n_features:
             raise ValueError(
                 f"max_features must be in [1, n_features={n_features}], got {max_features}"
             )
         return int(max_features)
-    if _is_real(max_features) and 0.0 < max_features <= 1.0:
+    if is_real(max_features) and 0.0 < max_features <= 1.0:
         return max(1, int(max_features * n_features))
     raise ValueError(
         f"max_features must be 'sqrt', 'log2', None, an int or a float in (0, 1], got {max_features!r}"
@@ -100,7 +93,7 @@ def features_per_split(max_features, n_features: int) -> int:
 
 
 def check_max_bins(max_bins) -> int:
-    if not (_is_int(max_bins) and 2 <= max_bins <= 255):
+    if not (is_int(max_bins) and 2 <= max_bins <= 255):
         raise ValueError(f"max_bins must be an int in [2, 255], got {max_bins!r}")
     return int(max_bins)
 
@@ -109,16 +102,16 @@ def draws_per_tree(max_samples, n_rows: int) -> int:
     """Rows drawn (with replacement) for each tree's bootstrap."""
     if max_samples is None:
         return n_rows
-    if _is_int(max_samples):
+    if is_int(max_samples):
         if not 1 <= max_samples <= n_rows:
             raise ValueError(f"max_samples must be in [1, n_samples={n_rows}], got {max_samples}")
         return int(max_samples)
-    if _is_real(max_samples) and 0.0 < max_samples <= 1.0:
+    if is_real(max_samples) and 0.0 < max_samples <= 1.0:
         return max(1, round(n_rows * max_samples))
     raise ValueError(f"max_samples must be None, an int or a float in (0, 1], got {max_samples!r}")
 
 
 def check_n_estimators(n_estimators) -> int:
-    if not (_is_int(n_estimators) and n_estimators >= 1):
+    if not (is_int(n_estimators) and n_estimators >= 1):
         raise ValueError(f"n_estimators must be an int >= 1, got {n_estimators!r}")
     return int(n_estimators)
