@@ -14,6 +14,8 @@ import json
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from mlarsenal._validation.features import feature_name_list
+
 
 class ModelFileMixin:
     _model_file_io: str  # set by each estimator family
@@ -110,3 +112,42 @@ def feature_names_from_file(meta: dict, n_features: int):
     if not isinstance(names, list) or len(names) != n_features:
         raise ValueError("feature_names_in must list one name per feature")
     return np.asarray([str(n) for n in names], dtype=object)
+
+
+_FOREST_PREFIX = "forest/"
+
+
+def tree_model_parts(est) -> tuple[dict, dict]:
+    """(meta, arrays) every tree-model file holds: the estimator's class, its
+    JSON parameters, its Forest (arrays prefixed ``forest/``) and its features.
+    Each model kind adds its own entries."""
+    forest_meta, forest_arrays = est.forest_.to_parts()
+    params, not_saved = params_to_json(est)
+    meta = {
+        "estimator": type(est).__name__,
+        "params": params,
+        "params_not_saved": not_saved,
+        "forest": forest_meta,
+        "n_features_in": int(est.n_features_in_),
+        "feature_names_in": feature_name_list(est),
+    }
+    return meta, {_FOREST_PREFIX + k: v for k, v in forest_arrays.items()}
+
+
+def restore_tree_model(est, meta: dict, arrays: dict) -> None:
+    """Sets what :func:`tree_model_parts` saved on a fresh `est`, checking it."""
+    from mlarsenal.forest import Forest
+
+    set_params_from_json(est, meta.get("params"))
+    if not isinstance(meta.get("forest"), dict):
+        raise ValueError("forest must be a dict")
+    forest_arrays = {
+        k[len(_FOREST_PREFIX) :]: v for k, v in arrays.items() if k.startswith(_FOREST_PREFIX)
+    }
+    est.forest_ = Forest.from_parts(meta["forest"], forest_arrays, copy=False)
+    est.n_features_in_ = int(meta["n_features_in"])
+    if est.forest_.n_features != est.n_features_in_:
+        raise ValueError("the forest's feature count does not match n_features_in")
+    names = feature_names_from_file(meta, est.n_features_in_)
+    if names is not None:
+        est.feature_names_in_ = names

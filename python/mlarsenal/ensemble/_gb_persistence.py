@@ -18,15 +18,11 @@ from mlarsenal._serialization import dumps, load
 from mlarsenal._serialization.estimator_files import (
     classes_from_file,
     classes_to_file,
-    feature_names_from_file,
-    params_to_json,
-    set_params_from_json,
+    restore_tree_model,
+    tree_model_parts,
 )
-from mlarsenal._validation.features import feature_name_list
-from mlarsenal.forest import Forest
 
 KIND = "gradient_boosting"
-_FOREST_PREFIX = "forest/"
 
 
 def _plain(values):
@@ -35,22 +31,14 @@ def _plain(values):
 
 
 def estimator_to_bytes(est) -> bytes:
-    forest_meta, forest_arrays = est.forest_.to_parts()
-    params, not_saved = params_to_json(est)
-    arrays = {_FOREST_PREFIX + k: v for k, v in forest_arrays.items()}
+    meta, arrays = tree_model_parts(est)
     arrays["train_score"] = np.asarray(est.train_score_, dtype=np.float64)
     arrays["validation_score"] = np.asarray(est.validation_score_, dtype=np.float64)
     arrays["is_categorical"] = np.asarray(est.is_categorical_, dtype=np.uint8)
-    meta = {
-        "estimator": type(est).__name__,
-        "params": params,
-        "params_not_saved": not_saved,
-        "forest": forest_meta,
-        "n_features_in": int(est.n_features_in_),
+    meta |= {
         "n_iter": int(est.n_iter_),
         "do_early_stopping": bool(est.do_early_stopping_),
         "base_score": [float(v) for v in np.atleast_1d(est._base_score)],
-        "feature_names_in": feature_name_list(est),
         "known_categories": {
             str(f): [float(v) for v in values] for f, values in est._known_categories.items()
         },
@@ -74,20 +62,13 @@ def estimator_from_parts(meta: dict, arrays: dict):
     if cls is None:
         raise ValueError(f"unknown estimator {meta.get('estimator')!r}")
     est = cls()
-    for key in ("params", "forest", "known_categories", "pandas_categories"):
+    for key in ("known_categories", "pandas_categories"):
         if not isinstance(meta.get(key), dict):
             raise ValueError(f"{key} must be a dict")
     for key in ("base_score", "params_not_saved"):
         if not isinstance(meta.get(key), list):
             raise ValueError(f"{key} must be a list")
-    set_params_from_json(est, meta["params"])
-    forest_arrays = {
-        k[len(_FOREST_PREFIX) :]: v for k, v in arrays.items() if k.startswith(_FOREST_PREFIX)
-    }
-    est.forest_ = Forest.from_parts(meta["forest"], forest_arrays, copy=False)
-    est.n_features_in_ = int(meta["n_features_in"])
-    if est.forest_.n_features != est.n_features_in_:
-        raise ValueError("the forest's feature count does not match n_features_in")
+    restore_tree_model(est, meta, arrays)
     est.n_iter_ = int(meta["n_iter"])
     est.do_early_stopping_ = bool(meta["do_early_stopping"])
     est.train_score_ = arrays["train_score"]
@@ -96,9 +77,6 @@ def estimator_from_parts(meta: dict, arrays: dict):
     if est.is_categorical_.shape != (est.n_features_in_,):
         raise ValueError("is_categorical must hold one entry per feature")
     est._base_score = np.asarray(meta["base_score"], dtype=np.float64)
-    names = feature_names_from_file(meta, est.n_features_in_)
-    if names is not None:
-        est.feature_names_in_ = names
     est._known_categories = {
         _feature(f, est): np.asarray(v, dtype=np.float64).reshape(-1)
         for f, v in meta["known_categories"].items()

@@ -14,15 +14,11 @@ from mlarsenal._serialization import dumps, load
 from mlarsenal._serialization.estimator_files import (
     classes_from_file,
     classes_to_file,
-    feature_names_from_file,
-    params_to_json,
-    set_params_from_json,
+    restore_tree_model,
+    tree_model_parts,
 )
-from mlarsenal._validation.features import feature_name_list
-from mlarsenal.forest import Forest
 
 KIND = "decision_forest"
-_FOREST_PREFIX = "forest/"
 _OOB_ARRAYS = ("oob_decision_function_", "oob_prediction_")
 
 
@@ -43,22 +39,14 @@ def _estimator_classes() -> dict:
 
 
 def estimator_to_bytes(est) -> bytes:
-    forest_meta, forest_arrays = est.forest_.to_parts()
-    params, not_saved = params_to_json(est)
-    arrays = {_FOREST_PREFIX + k: v for k, v in forest_arrays.items()}
+    meta, arrays = tree_model_parts(est)
     arrays["tree_seeds"] = np.asarray(est._tree_seeds, dtype=np.uint64)
     for name in _OOB_ARRAYS:
         if hasattr(est, name):
             arrays[name] = np.asarray(getattr(est, name), dtype=np.float64)
-    meta = {
-        "estimator": type(est).__name__,
-        "params": params,
-        "params_not_saved": not_saved,
-        "forest": forest_meta,
-        "n_features_in": int(est.n_features_in_),
+    meta |= {
         "n_draws": int(est._n_draws),
         "oob_score": float(est.oob_score_) if hasattr(est, "oob_score_") else None,
-        "feature_names_in": feature_name_list(est),
     }
     if hasattr(est, "classes_"):
         classes_to_file(est.classes_, meta, arrays)
@@ -70,19 +58,7 @@ def estimator_from_parts(meta: dict, arrays: dict):
     if cls is None:
         raise ValueError(f"unknown estimator {meta.get('estimator')!r}")
     est = cls()
-    set_params_from_json(est, meta.get("params"))
-    if not isinstance(meta.get("forest"), dict):
-        raise ValueError("forest must be a dict")
-    forest_arrays = {
-        k[len(_FOREST_PREFIX) :]: v for k, v in arrays.items() if k.startswith(_FOREST_PREFIX)
-    }
-    est.forest_ = Forest.from_parts(meta["forest"], forest_arrays, copy=False)
-    est.n_features_in_ = int(meta["n_features_in"])
-    if est.forest_.n_features != est.n_features_in_:
-        raise ValueError("the forest's feature count does not match n_features_in")
-    names = feature_names_from_file(meta, est.n_features_in_)
-    if names is not None:
-        est.feature_names_in_ = names
+    restore_tree_model(est, meta, arrays)
     est._tree_seeds = np.asarray(arrays.get("tree_seeds", np.zeros(0)), dtype=np.uint64)
     per_tree = est.forest_.trees_per_iteration
     if len(est._tree_seeds) * per_tree != est.forest_.n_trees:
