@@ -19,13 +19,14 @@ from mlarsenal._validation.features import feature_name_list
 
 class ModelFileMixin:
     _model_file_io: str  # set by each estimator family
+    _fitted_marker = "forest_"  # the attribute a fitted estimator always has
 
     def _file_io(self):
         return importlib.import_module(self._model_file_io)
 
     def to_bytes(self) -> bytes:
         """The fitted model in the model file format (what ``save`` writes)."""
-        check_is_fitted(self, "forest_")
+        check_is_fitted(self, self._fitted_marker)
         return self._file_io().estimator_to_bytes(self)
 
     def save(self, path) -> None:
@@ -35,7 +36,7 @@ class ModelFileMixin:
         save(self, path)
 
     def __getstate__(self):
-        if not hasattr(self, "forest_"):
+        if not hasattr(self, self._fitted_marker):
             return super().__getstate__()
         return {"model_file": self.to_bytes()}
 

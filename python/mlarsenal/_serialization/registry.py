@@ -86,3 +86,4 @@ def rebuild(kind: str, meta: dict, arrays: dict):
 register_kind("forest", "mlarsenal.forest._forest:_from_file_parts")
 register_kind("gradient_boosting", "mlarsenal.ensemble._gb_persistence:estimator_from_parts")
 register_kind("decision_forest", "mlarsenal.tree._persistence:estimator_from_parts")
+register_kind("array_model", "mlarsenal._serialization.array_models:estimator_from_parts")

@@ -5,6 +5,8 @@ with L-BFGS; its loss and gradient are evaluated natively in one pass over X
 per evaluation, on native threads, bit-identical for any thread count.
 """
 
+from mlarsenal.linear_model._least_squares import LinearRegression
 from mlarsenal.linear_model._logistic import LogisticRegression
+from mlarsenal.linear_model._ridge import Ridge
 
-__all__ = ["LogisticRegression"]
+__all__ = ["LinearRegression", "LogisticRegression", "Ridge"]

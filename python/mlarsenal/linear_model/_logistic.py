@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from mlarsenal._serialization.array_models import ArrayModelMixin
 from mlarsenal._threads import effective_n_jobs
 from mlarsenal._validation import (
     check_consistent_length,
@@ -20,7 +23,7 @@ from mlarsenal.linear_model._logistic_params import DEFAULTS, check_params, l2_s
 from mlarsenal.linear_model._logistic_solver import n_params, solve
 
 
-class LogisticRegression(ClassifierMixin, BaseEstimator):
+class LogisticRegression(ArrayModelMixin, ClassifierMixin, BaseEstimator):
     """Binary and multinomial logistic regression, as scikit-learn's with ``solver="lbfgs"``.
 
     Minimises scikit-learn's normalised objective
@@ -40,6 +43,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     >>> clf.predict_proba([[1.5]]).round(3)
     array([[0.5, 0.5]])
     """
+
+    _fitted_arrays: ClassVar[dict] = {
+        "coef_": ("outputs", "features"),
+        "intercept_": ("outputs",),
+        "n_iter_": (1,),
+    }
+    _fitted_scalars = ("objective_",)
 
     def __init__(
         self,
@@ -150,6 +160,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         if scores.ndim == 1:
             return self.classes_[(scores > 0).astype(np.intp)]
         return self.classes_[np.argmax(scores, axis=1)]
+
+    def _check_loaded_state(self):
+        expected = 1 if len(self.classes_) == 2 else len(self.classes_)
+        if self.coef_.shape[0] != expected:
+            raise ValueError(f"coef_ must have {expected} row(s) for {len(self.classes_)} classes")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from mlarsenal._serialization.array_models import ArrayModelMixin
 from mlarsenal._validation import (
     check_consistent_length,
     check_feature_names,
@@ -93,7 +94,7 @@ def non_negative_priors(priors, n_classes: int, name: str) -> np.ndarray:
     return priors
 
 
-class BaseNB(ClassifierMixin, BaseEstimator):
+class BaseNB(ArrayModelMixin, ClassifierMixin, BaseEstimator):
     """Prediction from the joint log-likelihood ``log P(x, c)`` each subclass computes."""
 
     _accept_sparse = True

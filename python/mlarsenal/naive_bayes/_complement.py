@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from mlarsenal.naive_bayes._discrete import DiscreteNB, check_non_negative
@@ -23,6 +25,8 @@ class ComplementNB(DiscreteNB):
     >>> ComplementNB().fit(X, [0, 0, 1, 1]).predict([[4, 0, 0], [0, 1, 5]])
     array([0, 1])
     """
+
+    _fitted_arrays: ClassVar[dict] = DiscreteNB._fitted_arrays | {"feature_all_": ("features",)}
 
     def __init__(
         self, *, alpha=1.0, force_alpha=True, fit_prior=True, class_prior=None, norm=False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from typing import ClassVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -31,6 +32,12 @@ def check_non_negative(X, name: str) -> None:
 
 
 class DiscreteNB(BaseNB):
+    _fitted_arrays: ClassVar[dict] = {
+        "class_count_": ("classes",),
+        "feature_count_": ("classes", "features"),
+        "class_log_prior_": ("classes",),
+        "feature_log_prob_": ("classes", "features"),
+    }
     """Feature counts per class; subclasses turn them into ``feature_log_prob_``."""
 
     def _check_params(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from typing import ClassVar
 
 import numpy as np
 
@@ -69,6 +70,17 @@ class GaussianNB(BaseNB):
 
     _accept_sparse = False
 
+    _fitted_arrays: ClassVar[dict] = {
+        "theta_": ("classes", "features"),
+        "var_": ("classes", "features"),
+        "class_count_": ("classes",),
+        "class_prior_": ("classes",),
+        # What partial_fit merges the next batch into (epsilon_ follows all rows seen).
+        "_seen_mean": ("features",),
+        "_seen_var": ("features",),
+    }
+    _fitted_scalars = ("epsilon_", "_seen_count")
+
     def __init__(self, *, priors=None, var_smoothing=1e-9):
         self.priors = priors
         self.var_smoothing = var_smoothing
@@ -84,7 +96,9 @@ class GaussianNB(BaseNB):
             "class_count_",
             "class_prior_",
             "epsilon_",
-            "_seen",
+            "_seen_count",
+            "_seen_mean",
+            "_seen_var",
         ):
             self.__dict__.pop(name, None)
         self.classes_ = np.unique(y)
@@ -110,7 +124,7 @@ class GaussianNB(BaseNB):
         # with the same epsilon_ (and var_) as one fit on the concatenation.
         n_batch, mean_batch, var_batch = _mean_variance(X, None)
         if first_call:
-            self._seen = (n_batch, mean_batch, var_batch)
+            seen = (n_batch, mean_batch, var_batch)
             self.theta_ = np.zeros((n_classes, n_features))
             self.var_ = np.zeros((n_classes, n_features))
             self.class_count_ = np.zeros(n_classes)
@@ -121,8 +135,10 @@ class GaussianNB(BaseNB):
                 self.class_prior_ = priors
         else:
             self.var_[:, :] -= self.epsilon_
-            self._seen = _merge(*self._seen, n_batch, mean_batch, var_batch)
-        self.epsilon_ = float(self.var_smoothing * self._seen[2].max())
+            past = (self._seen_count, self._seen_mean, self._seen_var)
+            seen = _merge(*past, n_batch, mean_batch, var_batch)
+        self._seen_count, self._seen_mean, self._seen_var = float(seen[0]), seen[1], seen[2]
+        self.epsilon_ = float(self.var_smoothing * self._seen_var.max())
 
         for code in np.unique(codes):
             rows = codes == code
