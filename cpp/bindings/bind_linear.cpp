@@ -3,6 +3,7 @@
 // python/mlarsenal/linear_model validate arguments and pick dtypes first.
 #include <pybind11/numpy.h>
 
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "bindings.hpp"
 #include "mlarsenal/linear/lbfgs.hpp"
 #include "mlarsenal/linear/logistic_loss.hpp"
+#include "mlarsenal/linear/owlqn.hpp"
 
 namespace py = pybind11;
 
@@ -55,18 +57,12 @@ std::vector<double> optional_bound(const py::object& o, std::int64_t n, const ch
   return v;
 }
 
-py::tuple minimize_lbfgs_py(const py::function& fun, const py::array& x0, const py::object& lower,
-                            const py::object& upper, std::int64_t maxcor, double ftol, double gtol,
-                            std::int64_t maxiter, std::int64_t maxfun, std::int64_t maxls) {
-  const std::vector<double> x = to_vector(x0, "x0");
-  const auto n = static_cast<std::int64_t>(x.size());
-  const auto lo = optional_bound(lower, n, "lower");
-  const auto hi = optional_bound(upper, n, "upper");
-  const auto options = make_options(maxcor, ftol, gtol, maxiter, maxfun, maxls);
-  // The solver runs without the GIL and takes it for each call of `fun`. A
-  // Python exception raised there unwinds the solver (which holds no Python
-  // objects) and reaches the caller unchanged.
-  linear::Objective objective = [&fun, n](const double* point, double* grad) {
+// The objective of a Python function `fun(x) -> (value, gradient)`. The
+// solver runs without the GIL and takes it for each call of `fun`. A Python
+// exception raised there unwinds the solver (which holds no Python objects)
+// and reaches the caller unchanged.
+linear::Objective python_objective(const py::function& fun, std::int64_t n) {
+  return [&fun, n](const double* point, double* grad) {
     py::gil_scoped_acquire gil;
     py::array_t<double> xp(n);
     std::memcpy(xp.mutable_data(), point, static_cast<std::size_t>(n) * sizeof(double));
@@ -83,11 +79,39 @@ py::tuple minimize_lbfgs_py(const py::function& fun, const py::array& x0, const 
     std::memcpy(grad, g.data(), static_cast<std::size_t>(n) * sizeof(double));
     return value;
   };
+}
+
+py::tuple minimize_lbfgs_py(const py::function& fun, const py::array& x0, const py::object& lower,
+                            const py::object& upper, std::int64_t maxcor, double ftol, double gtol,
+                            std::int64_t maxiter, std::int64_t maxfun, std::int64_t maxls) {
+  const std::vector<double> x = to_vector(x0, "x0");
+  const auto n = static_cast<std::int64_t>(x.size());
+  const auto lo = optional_bound(lower, n, "lower");
+  const auto hi = optional_bound(upper, n, "upper");
+  const auto options = make_options(maxcor, ftol, gtol, maxiter, maxfun, maxls);
+  const linear::Objective objective = python_objective(fun, n);
   linear::LbfgsResult r;
   {
     py::gil_scoped_release nogil;
     r = linear::minimize_lbfgs(objective, x.data(), n, lo.empty() ? nullptr : lo.data(),
                                hi.empty() ? nullptr : hi.data(), options);
+  }
+  return result_tuple(r);
+}
+
+py::tuple minimize_owlqn_py(const py::function& fun, const py::array& x0, const py::array& l1,
+                            std::int64_t maxcor, double ftol, double gtol, std::int64_t maxiter,
+                            std::int64_t maxfun, std::int64_t maxls) {
+  const std::vector<double> x = to_vector(x0, "x0");
+  const auto n = static_cast<std::int64_t>(x.size());
+  const std::vector<double> weights = to_vector(l1, "l1");
+  require(static_cast<std::int64_t>(weights.size()) == n, "l1 must have one entry per variable");
+  const auto options = make_options(maxcor, ftol, gtol, maxiter, maxfun, maxls);
+  const linear::Objective objective = python_objective(fun, n);
+  linear::LbfgsResult r;
+  {
+    py::gil_scoped_release nogil;
+    r = linear::minimize_owlqn(objective, x.data(), n, weights.data(), options);
   }
   return result_tuple(r);
 }
@@ -155,7 +179,7 @@ py::tuple logistic_loss_gradient_t(const py::array& X, const py::array& y, const
 template <class T>
 py::tuple fit_logistic_t(const py::array& X, const py::array& y, const py::object& weight,
                          const py::array& coef0, std::int64_t n_classes, bool fit_intercept,
-                         double scale, double l2, const linear::LbfgsOptions& options,
+                         double scale, double l2, double l1, const linear::LbfgsOptions& options,
                          int n_threads) {
   const auto vx = matrix_view<T>(X, "X");
   const auto args = logistic_args(X, y, weight);
@@ -167,8 +191,20 @@ py::tuple fit_logistic_t(const py::array& X, const py::array& y, const py::objec
                                  n_threads);
     require(static_cast<std::int64_t>(c.size()) == loss.n_params(),
             "coef0 must have " + std::to_string(loss.n_params()) + " entries");
-    r = linear::minimize_lbfgs(std::ref(loss), c.data(), loss.n_params(), nullptr, nullptr,
-                               options);
+    if (l1 > 0.0) {
+      // OWL-QN with the L1 weight on every coefficient; intercepts stay unpenalised.
+      std::vector<double> weights(c.size(), l1);
+      const std::int64_t stride = loss.n_params() / (n_classes == 2 ? 1 : n_classes);
+      if (fit_intercept)
+        for (std::size_t k = static_cast<std::size_t>(stride) - 1; k < weights.size();
+             k += static_cast<std::size_t>(stride))
+          weights[k] = 0.0;
+      r = linear::minimize_owlqn(std::ref(loss), c.data(), loss.n_params(), weights.data(),
+                                 options);
+    } else {
+      r = linear::minimize_lbfgs(std::ref(loss), c.data(), loss.n_params(), nullptr, nullptr,
+                                 options);
+    }
   }
   return result_tuple(r);
 }
@@ -180,6 +216,9 @@ void bind_linear(py::module_& m) {
   lm.def("minimize_lbfgs", &minimize_lbfgs_py, py::arg("fun"), py::arg("x0"), py::arg("lower"),
          py::arg("upper"), py::arg("maxcor"), py::arg("ftol"), py::arg("gtol"), py::arg("maxiter"),
          py::arg("maxfun"), py::arg("maxls"));
+  lm.def("minimize_owlqn", &minimize_owlqn_py, py::arg("fun"), py::arg("x0"), py::arg("l1"),
+         py::arg("maxcor"), py::arg("ftol"), py::arg("gtol"), py::arg("maxiter"), py::arg("maxfun"),
+         py::arg("maxls"));
   lm.def("minimize_lbfgs_native", &minimize_lbfgs_native, py::arg("address"), py::arg("x0"),
          py::arg("lower"), py::arg("upper"), py::arg("maxcor"), py::arg("ftol"), py::arg("gtol"),
          py::arg("maxiter"), py::arg("maxfun"), py::arg("maxls"));
@@ -198,18 +237,20 @@ void bind_linear(py::module_& m) {
   lm.def(
       "fit_logistic",
       [](const py::array& X, const py::array& y, const py::object& weight, const py::array& coef0,
-         std::int64_t n_classes, bool fit_intercept, double scale, double l2, std::int64_t maxcor,
-         double ftol, double gtol, std::int64_t maxiter, std::int64_t maxfun, std::int64_t maxls,
-         int n_threads) {
+         std::int64_t n_classes, bool fit_intercept, double scale, double l2, double l1,
+         std::int64_t maxcor, double ftol, double gtol, std::int64_t maxiter, std::int64_t maxfun,
+         std::int64_t maxls, int n_threads) {
+        require(std::isfinite(l1) && l1 >= 0.0, "l1 must be finite and >= 0");
         const auto o = make_options(maxcor, ftol, gtol, maxiter, maxfun, maxls);
-        return has_dtype<float>(X) ? fit_logistic_t<float>(X, y, weight, coef0, n_classes,
-                                                           fit_intercept, scale, l2, o, n_threads)
-                                   : fit_logistic_t<double>(X, y, weight, coef0, n_classes,
-                                                            fit_intercept, scale, l2, o, n_threads);
+        return has_dtype<float>(X)
+                   ? fit_logistic_t<float>(X, y, weight, coef0, n_classes, fit_intercept, scale, l2,
+                                           l1, o, n_threads)
+                   : fit_logistic_t<double>(X, y, weight, coef0, n_classes, fit_intercept, scale,
+                                            l2, l1, o, n_threads);
       },
       py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("coef0"), py::arg("n_classes"),
-      py::arg("fit_intercept"), py::arg("scale"), py::arg("l2"), py::arg("maxcor"), py::arg("ftol"),
-      py::arg("gtol"), py::arg("maxiter"), py::arg("maxfun"), py::arg("maxls"),
+      py::arg("fit_intercept"), py::arg("scale"), py::arg("l2"), py::arg("l1"), py::arg("maxcor"),
+      py::arg("ftol"), py::arg("gtol"), py::arg("maxiter"), py::arg("maxfun"), py::arg("maxls"),
       py::arg("n_threads"));
 }
 

@@ -16,13 +16,21 @@ DEFAULTS = {
     "max_iter": 100,
     "warm_start": False,
     "n_jobs": None,
+    "l1_ratio": None,
 }
+PENALTIES = ("l2", "l1", "elasticnet", None)
 
 
 def check_params(est) -> None:
     """Raise ValueError/TypeError naming the first invalid parameter of `est`."""
-    if est.penalty not in ("l2", None):
-        raise ValueError(f'penalty must be "l2" or None, got {est.penalty!r}')
+    if est.penalty not in PENALTIES:
+        raise ValueError(f'penalty must be "l2", "l1", "elasticnet" or None, got {est.penalty!r}')
+    if est.penalty == "elasticnet":
+        ratio = est.l1_ratio
+        if isinstance(ratio, bool) or not isinstance(ratio, numbers.Real) or not 0 <= ratio <= 1:
+            raise ValueError(
+                f'l1_ratio must be a number in [0, 1] with penalty="elasticnet", got {ratio!r}'
+            )
     _positive_real(est.C, "C", allow_zero=False)
     _positive_real(est.tol, "tol", allow_zero=True)
     for name in ("fit_intercept", "warm_start"):
@@ -49,8 +57,15 @@ def _positive_real(value, name: str, *, allow_zero: bool) -> None:
         raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
 
 
-def l2_strength(est, weight_sum: float) -> float:
-    """The l2 coefficient of the normalised objective: 1 / (C * sum of weights)."""
+def penalty_strengths(est, weight_sum: float) -> tuple[float, float]:
+    """(l2, l1) coefficients of the normalised objective ``... + ½ l2 ‖W‖² + l1 ‖W‖₁``:
+    the penalty's share of 1 / (C * sum of weights)."""
+    strength = 1.0 / (float(est.C) * weight_sum)
     if est.penalty is None:
-        return 0.0
-    return 1.0 / (float(est.C) * weight_sum)
+        return 0.0, 0.0
+    if est.penalty == "l1":
+        return 0.0, strength
+    if est.penalty == "elasticnet":
+        ratio = float(est.l1_ratio)
+        return (1.0 - ratio) * strength, ratio * strength
+    return strength, 0.0

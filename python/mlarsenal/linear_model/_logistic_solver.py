@@ -5,8 +5,10 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 
 from mlarsenal import _core
+from mlarsenal.linear_model._logistic_sparse import sparse_logistic_objective
 
 # scikit-learn's LogisticRegression(solver="lbfgs") passes these to L-BFGS-B:
 # a tight ftol so that gtol (the estimator's tol) decides convergence, and a
@@ -22,27 +24,48 @@ def n_params(n_features: int, n_classes: int, fit_intercept: bool) -> int:
     return per_output if n_classes == 2 else n_classes * per_output
 
 
-def solve(X, y_codes, sample_weight, coef0, *, n_classes, fit_intercept, scale, l2, tol,
+def solve(X, y_codes, sample_weight, coef0, *, n_classes, fit_intercept, scale, l2, l1, tol,
           max_iter, n_threads):  # fmt: skip
     """Minimise the normalised objective; returns (coef vector, n_iter, objective).
 
-    The objective is scale * sum_i s_i loss_i + 0.5 * l2 * |W|^2 with scale =
-    1 / sum(s) and l2 = 1 / (C sum(s)): scikit-learn's lbfgs objective.
+    The objective is scale * sum_i s_i loss_i + 0.5 * l2 * |W|^2 + l1 * |W|_1
+    with scale = 1 / sum(s): scikit-learn's, with l2 = 1 / (C sum(s)) for the
+    L2 penalty. L-BFGS without an L1 term, OWL-QN with one; dense X is
+    evaluated by the fused native loss, scipy sparse X by sparse products.
     """
-    coef, fun, _, nit, _, status, message = _core.linear.fit_logistic(
-        X, y_codes, sample_weight, coef0, n_classes, fit_intercept, scale, l2,
-        MAXCOR, FTOL, tol, max_iter, MAXFUN, MAXLS, n_threads,
-    )  # fmt: skip
+    if sp.issparse(X):
+        fun = sparse_logistic_objective(
+            X, y_codes, sample_weight, n_classes=n_classes, fit_intercept=fit_intercept,
+            scale=scale, l2=l2,
+        )  # fmt: skip
+        if l1 > 0:
+            weights = np.full(len(coef0), l1)
+            if fit_intercept:
+                weights[X.shape[1] :: X.shape[1] + 1] = 0.0  # intercepts are not penalised
+            result = _core.linear.minimize_owlqn(
+                fun, coef0, weights, MAXCOR, FTOL, tol, max_iter, MAXFUN, MAXLS
+            )
+        else:
+            result = _core.linear.minimize_lbfgs(
+                fun, coef0, None, None, MAXCOR, FTOL, tol, max_iter, MAXFUN, MAXLS
+            )
+    else:
+        result = _core.linear.fit_logistic(
+            X, y_codes, sample_weight, coef0, n_classes, fit_intercept, scale, l2, l1,
+            MAXCOR, FTOL, tol, max_iter, MAXFUN, MAXLS, n_threads,
+        )  # fmt: skip
+    coef, fun_value, _, nit, _, status, message = result
     if status != 0:
         from sklearn.exceptions import ConvergenceWarning
 
+        solver = "OWL-QN" if l1 > 0 else "lbfgs"
         warnings.warn(
-            f"lbfgs failed to converge after {nit} iteration(s) (status={status}): {message}. "
+            f"{solver} failed to converge after {nit} iteration(s) (status={status}): {message}. "
             "Increase max_iter or scale the data.",
             ConvergenceWarning,
             stacklevel=3,
         )
-    return coef, nit, fun
+    return coef, nit, fun_value
 
 
 def loss_gradient(X, y_codes, sample_weight, coef, *, n_classes, fit_intercept, scale, l2,

@@ -18,7 +18,9 @@ Y = np.array([0, 0, 1, 1])
         ({"C": np.inf}, ValueError, "C must be"),
         ({"C": "big"}, TypeError, "C must be a number"),
         ({"tol": -1e-4}, ValueError, "tol must be"),
-        ({"penalty": "l1"}, ValueError, "penalty must be"),
+        ({"penalty": "lasso"}, ValueError, "penalty must be"),
+        ({"penalty": "elasticnet"}, ValueError, "l1_ratio must be"),
+        ({"penalty": "elasticnet", "l1_ratio": 1.5}, ValueError, "l1_ratio must be"),
         ({"solver": "saga"}, ValueError, "solver must be"),
         ({"max_iter": -1}, ValueError, "max_iter must be >= 0"),
         ({"max_iter": 1.5}, TypeError, "max_iter must be an int"),
@@ -87,11 +89,13 @@ def test_fortran_ordered_and_read_only_input():
     np.testing.assert_array_equal(other.coef_, reference.coef_)
 
 
-def test_sparse_input_is_a_clear_type_error():
+def test_sparse_input_with_non_finite_values_is_rejected():
     from scipy import sparse
 
-    with pytest.raises(TypeError, match="sparse input is not supported"):
-        LogisticRegression().fit(sparse.csr_matrix(X), Y)
+    bad = sparse.csr_matrix(X)
+    bad.data[0] = np.inf
+    with pytest.raises(ValueError, match="X"):
+        LogisticRegression().fit(bad, Y)
 
 
 def test_dataframe_feature_names_are_recorded_and_checked():
