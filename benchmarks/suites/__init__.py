@@ -21,6 +21,9 @@ SUITE_MODULES = {
     "forest": "benchmarks.suites.forest",
     "random_forest": "benchmarks.suites.random_forest",
     "linear": "benchmarks.suites.linear",
+    "lasso": "benchmarks.suites.lasso",
+    "linear_svm": "benchmarks.suites.linear_svm",
+    "least_squares": "benchmarks.suites.least_squares",
 }
 
 

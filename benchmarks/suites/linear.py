@@ -1,9 +1,11 @@
-"""LogisticRegression(solver="lbfgs"): mlarsenal.linear_model vs scikit-learn, same objective.
+"""LogisticRegression: mlarsenal.linear_model vs scikit-learn, same objective.
 
 Data: ``make_classification(rows, 100)`` in float64, binary and 10 classes; C=1, default
 tol (1e-4) and max_iter raised to 1000 so that both sides stop on their tolerance. Each
 timed call is one ``fit``; the quality columns are each side's value of scikit-learn's
-normalised objective at its fitted coefficients, evaluated by the same function.
+normalised objective at its fitted coefficients, evaluated by the same function. The L1
+case (binary, C=0.01) compares our OWL-QN, and in ``logistic_l1_saga_d100`` our saga, with
+scikit-learn's saga.
 """
 
 from __future__ import annotations
@@ -53,6 +55,21 @@ def objective_agreement(ours, peer, data) -> dict:
     return scalar_agreement(objective(*ours, data), objective(*peer, data))
 
 
+L1_C = 0.01
+
+
+def l1_objective(coef: np.ndarray, intercept: np.ndarray, data: tuple) -> float:
+    """mean log loss + ||w||_1 / (n C): scikit-learn's saga objective for penalty="l1"."""
+    X, y = data
+    z = X @ coef[0] + intercept[0]
+    loss = np.logaddexp(0.0, z) - y * z
+    return float(loss.mean() + np.abs(coef).sum() / (len(y) * L1_C))
+
+
+def l1_agreement(ours, peer, data) -> dict:
+    return scalar_agreement(l1_objective(*ours, data), l1_objective(*peer, data))
+
+
 def build_cases() -> list[Case]:
     from sklearn import linear_model as sk_linear
 
@@ -69,7 +86,33 @@ def build_cases() -> list[Case]:
         model = sk_linear.LogisticRegression(C=1.0, max_iter=MAX_ITER).fit(*data)
         return model.coef_, model.intercept_
 
+    def ours_l1(data, n_jobs):
+        model = our_linear.LogisticRegression(
+            penalty="l1", C=L1_C, max_iter=MAX_ITER, n_jobs=n_jobs
+        )
+        model.fit(*data)
+        return model.coef_, model.intercept_
+
+    def ours_l1_saga(data, n_jobs):
+        model = our_linear.LogisticRegression(
+            penalty="l1", C=L1_C, solver="saga", max_iter=MAX_ITER, random_state=0
+        )
+        model.fit(*data)
+        return model.coef_, model.intercept_
+
+    def peer_l1(data, n_jobs):
+        # scikit-learn >= 1.8 deprecates penalty="l1" for l1_ratio=1.
+        new_api = sk_linear.LogisticRegression().penalty == "deprecated"
+        l1 = {"l1_ratio": 1.0} if new_api else {"penalty": "l1"}
+        model = sk_linear.LogisticRegression(C=L1_C, solver="saga", max_iter=MAX_ITER, **l1)
+        model.fit(*data)
+        return model.coef_, model.intercept_
+
     return [
+        Case(f"logistic_l1_d{N_FEATURES}", classification_data(2), ours_l1, peer_l1,
+             "scikit-learn saga", l1_agreement, quality_uses_data=True),
+        Case(f"logistic_l1_saga_d{N_FEATURES}", classification_data(2), ours_l1_saga, peer_l1,
+             "scikit-learn saga", l1_agreement, quality_uses_data=True),
         Case(f"logistic_binary_d{N_FEATURES}", classification_data(2), ours, peer,
              "scikit-learn", objective_agreement, quality_uses_data=True),
         Case(f"logistic_multinomial_10_classes_d{N_FEATURES}", classification_data(10), ours,

@@ -252,6 +252,9 @@ void bind_linear(py::module_& m) {
       py::arg("fit_intercept"), py::arg("scale"), py::arg("l2"), py::arg("l1"), py::arg("maxcor"),
       py::arg("ftol"), py::arg("gtol"), py::arg("maxiter"), py::arg("maxfun"), py::arg("maxls"),
       py::arg("n_threads"));
+  bind_coordinate_descent(lm);
+  bind_sgd_and_svm(lm);
+  bind_saga(lm);
 }
 
 }  // namespace mlarsenal::bindings

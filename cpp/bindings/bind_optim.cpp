@@ -17,43 +17,19 @@
 #include "bindings.hpp"
 #include "mlarsenal/common/errors.hpp"
 #include "mlarsenal/optim/optimizers.hpp"
+#include "optim_lists.hpp"
 
 namespace py = pybind11;
 
 namespace mlarsenal::bindings {
 namespace {
 
-using Addresses = std::vector<std::uintptr_t>;
-using Numels = std::vector<std::int64_t>;
-using Scalars = std::vector<double>;
-
-// Per-tensor lists must all have one entry per tensor; a list of state that
-// the options do not use may be empty instead.
-template <class V>
-void require_length(const V& list, std::size_t n, const char* name, bool used = true) {
-  if (!used && list.empty()) return;
-  if (list.size() != n) {
-    throw InvalidArgument(std::string(name) + ": expected " + std::to_string(n) +
-                          " entries (one per tensor), got " + std::to_string(list.size()));
-  }
-}
-
-template <class T>
-T* pointer(const Addresses& list, std::size_t i) {
-  return list.empty() ? nullptr : reinterpret_cast<T*>(list[i]);
-}
-
-// Calls fn(T{}) with T = float or double according to the dtype name.
-template <class Fn>
-void with_dtype(const std::string& dtype, Fn&& fn) {
-  if (dtype == "float32") {
-    fn(float{});
-  } else if (dtype == "float64") {
-    fn(double{});
-  } else {
-    throw TypeMismatch("optimizer kernels support float32 and float64, got " + dtype);
-  }
-}
+using optim_lists::Addresses;
+using optim_lists::Numels;
+using optim_lists::pointer;
+using optim_lists::require_length;
+using optim_lists::Scalars;
+using optim_lists::with_dtype;
 
 void sgd(const std::string& dtype, const Numels& numel, const Addresses& params,
          const Addresses& grads, const Addresses& buffers, const std::vector<bool>& new_buffers,

@@ -3,6 +3,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include "cuda_bindings.hpp"
+#include "mlarsenal/common/errors.hpp"
 #include "mlarsenal/cuda/device.hpp"
 
 namespace py = pybind11;
@@ -11,6 +13,21 @@ PYBIND11_MODULE(_cuda, m) {
   m.doc() = "mlarsenal CUDA kernels (private: use the mlarsenal package)";
   m.attr("compiled_archs") = MLARSENAL_CUDA_ARCHS;
   m.attr("compiler") = MLARSENAL_CUDA_COMPILER;
+
+  // InvalidArgument (a std::invalid_argument) already maps to ValueError and
+  // CudaError (a std::runtime_error) to RuntimeError.
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const mlarsenal::TypeMismatch& e) {
+      PyErr_SetString(PyExc_TypeError, e.what());
+    }
+  });
+  mlarsenal::bindings::bind_cuda_memory(m);
+  mlarsenal::bindings::bind_cuda_neighbors(m);
+  mlarsenal::bindings::bind_cuda_cluster(m);
+  mlarsenal::bindings::bind_cuda_forest(m);
+  mlarsenal::bindings::bind_cuda_optim(m);
 
   m.def("runtime_status", [] {
     mlarsenal::cuda::RuntimeStatus s;

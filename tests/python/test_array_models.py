@@ -9,7 +9,16 @@ import mlarsenal
 from mlarsenal import ModelFormatError
 from mlarsenal._serialization import dumps, loads
 from mlarsenal._serialization.array_models import _ESTIMATORS, KIND, _estimator_class
-from mlarsenal.linear_model import LinearRegression, LogisticRegression, Ridge
+from mlarsenal.linear_model import (
+    ElasticNet,
+    Lasso,
+    LinearRegression,
+    LinearSVC,
+    LogisticRegression,
+    Ridge,
+    SGDClassifier,
+    SGDRegressor,
+)
 from mlarsenal.naive_bayes import BernoulliNB, ComplementNB, GaussianNB, MultinomialNB
 
 CLASSIFIERS = [LogisticRegression, GaussianNB, MultinomialNB, BernoulliNB, ComplementNB]
@@ -121,7 +130,9 @@ def test_symbols_bind_across_arrays():
 
 
 @pytest.mark.parametrize("targets", [1, 3])
-@pytest.mark.parametrize("cls", [LinearRegression, Ridge], ids=lambda c: c.__name__)
+@pytest.mark.parametrize(
+    "cls", [LinearRegression, Ridge, Lasso, ElasticNet], ids=lambda c: c.__name__
+)
 def test_regressors_round_trip(cls, targets):
     rng = np.random.RandomState(0)
     X = rng.randn(50, 4)
@@ -129,7 +140,9 @@ def test_regressors_round_trip(cls, targets):
     est = cls().fit(X, y.ravel() if targets == 1 else y)
     loaded = pickle.loads(pickle.dumps(est))
     assert np.shape(loaded.coef_) == np.shape(est.coef_)
-    assert type(loaded.intercept_) is type(est.intercept_)
+    for name in ("intercept_", "n_iter_", "dual_gap_"):
+        if hasattr(est, name):
+            assert type(getattr(loaded, name)) is type(getattr(est, name)), name
     np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
 
 
@@ -139,3 +152,33 @@ def test_one_target_coefficients_need_a_scalar_intercept():
     arrays["intercept_"] = np.zeros(2)
     with pytest.raises(ModelFormatError, match="2-d coef_"):
         mlarsenal.load(dumps(KIND, meta, arrays))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: LinearSVC(C=0.01, random_state=0),
+        lambda: SGDClassifier(random_state=0),
+        lambda: SGDClassifier(average=True, random_state=0),
+        lambda: SGDClassifier(loss="log_loss", random_state=0),
+    ],
+)
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_row_solver_classifiers_round_trip(make, n_classes):
+    est, X, _ = fitted(make, n_classes)
+    loaded = pickle.loads(pickle.dumps(est))
+    np.testing.assert_array_equal(loaded.decision_function(X), est.decision_function(X))
+    np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
+
+
+@pytest.mark.parametrize("average", [False, True])
+def test_sgd_partial_fit_continues_after_load(average):
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 5)
+    y = X @ rng.randn(5)
+    est = SGDRegressor(average=average, random_state=0).partial_fit(X[:100], y[:100])
+    loaded = mlarsenal.load(est.to_bytes())
+    est.partial_fit(X[100:], y[100:])
+    loaded.partial_fit(X[100:], y[100:])
+    np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
+    assert loaded.t_ == est.t_

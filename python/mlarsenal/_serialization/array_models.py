@@ -39,7 +39,12 @@ KIND = "array_model"
 
 # Class name -> the public module that exports it: what a file may build.
 _ESTIMATORS = {
+    "ElasticNet": "mlarsenal.linear_model",
+    "Lasso": "mlarsenal.linear_model",
     "LinearRegression": "mlarsenal.linear_model",
+    "LinearSVC": "mlarsenal.linear_model",
+    "SGDClassifier": "mlarsenal.linear_model",
+    "SGDRegressor": "mlarsenal.linear_model",
     "LogisticRegression": "mlarsenal.linear_model",
     "Ridge": "mlarsenal.linear_model",
     "GaussianNB": "mlarsenal.naive_bayes",
@@ -56,6 +61,16 @@ class ArrayModelMixin(ModelFileMixin):
     _fitted_marker = "n_features_in_"
     _fitted_arrays: ClassVar[dict] = {}
     _fitted_scalars: tuple = ()
+    # Arrays that may be None (e.g. averaged weights when averaging is off).
+    _optional_arrays: tuple = ()
+
+
+def check_classifier_rows(est) -> None:
+    """A linear classifier's coef_ has one row for two classes and one per class otherwise
+    (a ``_check_loaded_state`` for LogisticRegression, LinearSVC, SGDClassifier)."""
+    expected = 1 if len(est.classes_) == 2 else len(est.classes_)
+    if est.coef_.shape[0] != expected:
+        raise ValueError(f"coef_ must have {expected} row(s) for {len(est.classes_)} classes")
 
 
 def _scalar(value):
@@ -78,7 +93,7 @@ def estimator_to_bytes(est) -> bytes:
     }
     arrays = {}
     for name in est._fitted_arrays:
-        if hasattr(est, name):
+        if getattr(est, name, None) is not None:
             # np.array, not ascontiguousarray, which would make a 0-d value 1-d.
             arrays[name] = np.array(getattr(est, name), order="C")
     if hasattr(est, "classes_"):
@@ -127,6 +142,9 @@ def estimator_from_parts(meta: dict, arrays: dict):
         est.classes_ = classes_from_file(meta, arrays)
         sizes["classes"] = len(est.classes_)
     for name, spec in cls._fitted_arrays.items():
+        if name not in arrays and name in cls._optional_arrays:
+            setattr(est, name, None)
+            continue
         if name not in arrays:
             raise ValueError(f"the file has no {name}")
         _check_shape(name, arrays[name], spec, sizes)

@@ -14,6 +14,12 @@ from sklearn.base import (
 from sklearn.utils.validation import check_is_fitted
 
 from mlarsenal import _core
+from mlarsenal._gpu import kmeans as gpu_kmeans
+from mlarsenal._gpu import neighbors as gpu_neighbors
+from mlarsenal._gpu.arrays import is_gpu_array, to_host
+from mlarsenal._gpu.device import resolve_device
+from mlarsenal._gpu.placement import Placement
+from mlarsenal._gpu.validation import check_gpu_matrix
 from mlarsenal._threads import effective_n_jobs
 from mlarsenal._validation import check_sample_weight, validate_features
 from mlarsenal.cluster._kmeans_plusplus import _greedy_kmeans_plusplus
@@ -95,21 +101,71 @@ class KMeansBase(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin
     # ------------------------------------------------------------------ fitted use
     def _validated(self, X):
         check_is_fitted(self)
+        if is_gpu_array(X):  # the CPU engine was chosen: work on a host copy
+            X = to_host(X)
         X = validate_features(self, X, reset=False, dtype=FLOAT_DTYPES)
         return np.ascontiguousarray(X, dtype=self.cluster_centers_.dtype)
 
+    def _use_gpu(self, X) -> bool:
+        """Whether predict/transform/score of X run on the GPU (estimators
+        without a `device` parameter always use the CPU)."""
+        check_is_fitted(self)
+
+        def work() -> float:
+            shape = getattr(X, "shape", None)
+            if shape is None or len(shape) != 2:
+                return 0.0
+            return float(shape[0]) * shape[1] * self.n_clusters
+
+        device = getattr(self, "device", "cpu")
+        return (
+            resolve_device(
+                device, on_gpu=is_gpu_array(X), work=work, threshold=gpu_kmeans.WORK_THRESHOLD
+            )
+            == "cuda"
+        )
+
+    def _gpu_input(self, X):
+        placement = Placement.for_inputs(X)
+        if is_gpu_array(X):
+            check_gpu_matrix(self, X, reset=False)
+        else:
+            X = validate_features(self, X, reset=False, dtype=FLOAT_DTYPES)
+        return placement, placement.input(X, np.float32)
+
     def predict(self, X, sample_weight=None):
-        """Index of the nearest centre of each row."""
+        """Index of the nearest centre of each row (on X's GPU library for GPU inputs)."""
+        if self._use_gpu(X):
+            placement, view = self._gpu_input(X)
+            labels, _ = gpu_kmeans.assign_labels(placement, view, None, self.cluster_centers_)
+            placement.finish()
+            return labels
         X = self._validated(X)
         return labels_inertia(X, None, self.cluster_centers_, effective_n_jobs(self.n_jobs))[0]
 
     def transform(self, X):
         """Euclidean distances of each row to every centre, (n_samples, n_clusters)."""
+        if self._use_gpu(X):
+            placement, view = self._gpu_input(X)
+            centers = placement.input(self.cluster_centers_, np.float32)
+            out = gpu_neighbors.pairwise_distances(placement, view, centers, 1)
+            placement.finish()
+            return out
         X = self._validated(X)
         return pairwise_distances(X, self.cluster_centers_, n_jobs=self.n_jobs)
 
     def score(self, X, y=None, sample_weight=None):
         """Opposite of the inertia of X under this model (higher is better)."""
+        if self._use_gpu(X):
+            placement, view = self._gpu_input(X)
+            if sample_weight is not None and not is_gpu_array(sample_weight):
+                sample_weight = check_sample_weight(sample_weight, view.shape[0], dtype=np.float32)
+            weight = gpu_kmeans.weight_view(placement, sample_weight, view.shape[0])
+            _, inertia = gpu_kmeans.assign_labels(placement, view, weight, self.cluster_centers_)
+            placement.finish()
+            return -inertia
         X = self._validated(X)
+        if is_gpu_array(sample_weight):
+            sample_weight = to_host(sample_weight)
         weight = check_sample_weight(sample_weight, X.shape[0], dtype=X.dtype)
         return -labels_inertia(X, weight, self.cluster_centers_, effective_n_jobs(self.n_jobs))[1]

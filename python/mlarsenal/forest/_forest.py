@@ -8,6 +8,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from mlarsenal import _core
+from mlarsenal._gpu import forest as gpu_forest
+from mlarsenal._gpu.arrays import is_gpu_array, to_host
+from mlarsenal._gpu.device import resolve_device
+from mlarsenal._gpu.links import inverse_link, two_columns
 from mlarsenal._serialization import ModelFormatError, dumps, loads, save
 from mlarsenal._threads import effective_n_jobs
 from mlarsenal._validation import check_array, feature_names_of
@@ -358,7 +362,9 @@ class Forest:
         )
 
     # ------------------------------------------------------------- prediction
-    def predict(self, X, output: str = "value", iteration_range=None, n_jobs=None) -> np.ndarray:
+    def predict(
+        self, X, output: str = "value", iteration_range=None, n_jobs=None, device="auto"
+    ) -> np.ndarray:
         """Predictions for the rows of `X` (float32 or float64; NaN and ±inf allowed).
 
         output:
@@ -370,11 +376,22 @@ class Forest:
         "value" and "raw" have shape (n_rows,) with one output, else
         (n_rows, n_outputs). iteration_range=(start, end) uses the trees of
         boosting iterations [start, end) only. n_jobs: native threads.
+
+        device: "cpu", "cuda" or "auto" (docs/user_guide/gpu.md). On the GPU
+        every row walks every tree as on the CPU (same raw scores and leaves);
+        CuPy/torch rows are read in place and the result is an array of the
+        same library; numpy rows are copied to the GPU and the result comes
+        back as numpy. "auto" uses the GPU for GPU rows, or for large batches
+        when a GPU is usable.
         """
         if output not in _OUTPUTS:
             raise ValueError(f"output must be 'value', 'raw' or 'leaf', got {output!r}")
-        X = self._check_X(X)
         begin, end = self._tree_range(iteration_range)
+        if self._predict_device(X, begin, end, device) == "cuda":
+            return self._predict_gpu(X, output, begin, end)
+        if is_gpu_array(X):
+            X = to_host(X)
+        X = self._check_X(X)
         n_threads = effective_n_jobs(n_jobs)
         if output == "leaf":
             return self._native.predict_leaf(X, begin, end, n_threads)
@@ -383,17 +400,48 @@ class Forest:
             raw = INVERSE_LINKS[self._link](raw)
         return raw.reshape(len(raw)) if self._n_outputs == 1 else raw
 
-    def predict_proba(self, X, iteration_range=None, n_jobs=None) -> np.ndarray:
-        """Class probabilities: (n_rows, 2) for "logistic", (n_rows, n_outputs) for "softmax"."""
+    def predict_proba(self, X, iteration_range=None, n_jobs=None, device="auto") -> np.ndarray:
+        """Class probabilities: (n_rows, 2) for "logistic", (n_rows, n_outputs) for "softmax".
+
+        device: as in :meth:`predict`; GPU rows give probabilities in their library.
+        """
         if self._link == "softmax":
-            return self.predict(X, "value", iteration_range, n_jobs)
+            return self.predict(X, "value", iteration_range, n_jobs, device)
         if self._link != "logistic" or self._n_outputs != 1:
             raise ValueError(
                 "predict_proba needs a classifier forest (link 'logistic' with one output, "
                 f"or 'softmax'); this one has link {self._link!r} and {self._n_outputs} outputs"
             )
-        p = sigmoid(self.predict(X, "raw", iteration_range, n_jobs))
+        raw = self.predict(X, "raw", iteration_range, n_jobs, device)
+        if is_gpu_array(raw):
+            library = "torch" if type(raw).__module__.startswith("torch") else "cupy"
+            return two_columns(inverse_link("logistic", library)(raw), library)
+        p = sigmoid(raw)
         return np.column_stack([1.0 - p, p])
+
+    def _predict_device(self, X, begin: int, end: int, device) -> str:
+        def work() -> float:
+            shape = getattr(X, "shape", None)
+            rows = shape[0] if shape is not None and len(shape) == 2 else 0
+            return float(rows) * (end - begin)
+
+        return resolve_device(
+            device,
+            on_gpu=is_gpu_array(X),
+            work=work,
+            threshold=gpu_forest.WORK_THRESHOLD,
+            unsupported=gpu_forest.forest_unsupported(self._n_features),
+        )
+
+    def _predict_gpu(self, X, output: str, begin: int, end: int):
+        if not is_gpu_array(X):
+            X = self._check_X(X)
+        result, placement = gpu_forest.predict(self, X, output, begin, end, self._float32_inputs)
+        if output == "leaf":
+            return result
+        if output == "value":
+            result = inverse_link(self._link, placement.library)(result)
+        return result.reshape(result.shape[0]) if self._n_outputs == 1 else result
 
     def _check_X(self, X) -> np.ndarray:
         if (

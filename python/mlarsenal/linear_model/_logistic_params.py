@@ -17,7 +17,9 @@ DEFAULTS = {
     "warm_start": False,
     "n_jobs": None,
     "l1_ratio": None,
+    "random_state": None,
 }
+SOLVERS = ("lbfgs", "saga")
 PENALTIES = ("l2", "l1", "elasticnet", None)
 
 
@@ -36,8 +38,8 @@ def check_params(est) -> None:
     for name in ("fit_intercept", "warm_start"):
         if not isinstance(getattr(est, name), (bool, np.bool_)):
             raise TypeError(f"{name} must be a bool, got {getattr(est, name)!r}")
-    if est.solver != "lbfgs":
-        raise ValueError(f'solver must be "lbfgs", got {est.solver!r}')
+    if est.solver not in SOLVERS:
+        raise ValueError(f'solver must be "lbfgs" or "saga", got {est.solver!r}')
     max_iter = est.max_iter
     if isinstance(max_iter, bool) or not isinstance(max_iter, numbers.Integral):
         raise TypeError(f"max_iter must be an int, got {max_iter!r}")

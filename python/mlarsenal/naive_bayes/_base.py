@@ -12,33 +12,16 @@ from sklearn.utils.validation import check_is_fitted
 from mlarsenal._serialization.array_models import ArrayModelMixin
 from mlarsenal._validation import (
     check_consistent_length,
-    check_feature_names,
-    check_finite,
     column_or_1d,
-    validate_features,
 )
-from mlarsenal._validation.features import check_n_features
+from mlarsenal._validation.sparse import validate_matrix
 
 
 def check_X(estimator, X, *, reset: bool, accept_sparse: bool) -> np.ndarray | sp.csr_matrix:
-    """X as float64: a dense array, or a CSR matrix when sparse input is accepted."""
-    if not (sp.issparse(X) and accept_sparse):
-        return validate_features(estimator, X, reset=reset, dtype=np.float64)
-    check_feature_names(estimator, X, reset=reset)
-    if X.ndim != 2:
-        raise ValueError(f"X must be a 2-d matrix, got shape {X.shape}")
-    if X.dtype.kind not in "biuf":
-        raise TypeError(f"X has dtype {X.dtype}; expected numeric values")
-    # Every sparse format becomes CSR: rows are contiguous for X @ W.
-    X = sp.csr_matrix(X, dtype=np.float64)
-    if X.shape[0] < 1 or X.shape[1] < 1:
-        raise ValueError(f"X: found an empty matrix of shape {X.shape}; need at least one value")
-    check_finite(X.data, "X")
-    if reset:
-        estimator.n_features_in_ = X.shape[1]
-    else:
-        check_n_features(estimator, X.shape[1])
-    return X
+    """X as float64: a dense array, or a CSR matrix when sparse input is accepted
+    (rows are contiguous for X @ W)."""
+    sparse_format = "csr" if accept_sparse else None
+    return validate_matrix(estimator, X, reset=reset, dtype=np.float64, sparse_format=sparse_format)
 
 
 def check_targets(X, y) -> np.ndarray:

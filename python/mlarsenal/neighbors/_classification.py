@@ -6,6 +6,8 @@ import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 
+from mlarsenal._gpu.arrays import is_gpu_array, to_host
+from mlarsenal._gpu.validation import like_input
 from mlarsenal._validation import check_consistent_length, column_or_1d
 from mlarsenal.neighbors._base import SupervisedNeighborsBase
 from mlarsenal.neighbors._weights import check_weights, neighbor_weights
@@ -28,6 +30,7 @@ class KNeighborsClassifier(ClassifierMixin, SupervisedNeighborsBase):
     def fit(self, X, y):
         check_weights(self.weights)
         self._fit_index(X)
+        y = to_host(y) if is_gpu_array(y) else y
         y = column_or_1d(y, "y", warn=True)
         check_consistent_length(X=self._fit_X, y=y)
         if y.dtype.kind in "fc" and not np.isfinite(y).all():
@@ -38,8 +41,12 @@ class KNeighborsClassifier(ClassifierMixin, SupervisedNeighborsBase):
         return self
 
     def predict_proba(self, X):
-        """Class probabilities, columns in the order of ``classes_``."""
-        dist, ind = self.kneighbors(X)
+        """Class probabilities, columns in the order of ``classes_`` (on X's GPU library
+        when X is a GPU array)."""
+        return like_input(X, self._proba(X))
+
+    def _proba(self, X) -> np.ndarray:
+        dist, ind = self._host_neighbors(X)
         votes = self._y[ind]
         weight = neighbor_weights(dist, self.weights)
         if weight is None:
@@ -52,8 +59,8 @@ class KNeighborsClassifier(ClassifierMixin, SupervisedNeighborsBase):
         return proba / total
 
     def predict(self, X):
-        proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
+        proba = self._proba(X)
+        return like_input(X, self.classes_[np.argmax(proba, axis=1)])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import RegressorMixin
 
+from mlarsenal._gpu.arrays import is_gpu_array, to_host
+from mlarsenal._gpu.validation import like_input
 from mlarsenal._validation import check_consistent_length
 from mlarsenal.neighbors._base import SupervisedNeighborsBase
 from mlarsenal.neighbors._weights import check_weights, neighbor_weights
@@ -28,7 +30,7 @@ class KNeighborsRegressor(RegressorMixin, SupervisedNeighborsBase):
         self._fit_index(X)
         if y is None:
             raise ValueError("requires y to be passed, but the target y is None")
-        y = np.asarray(y)
+        y = np.asarray(to_host(y) if is_gpu_array(y) else y)
         if y.ndim == 0 or y.ndim > 2:
             raise ValueError(f"y must be 1-d or 2-d, got shape {y.shape}")
         check_consistent_length(X=self._fit_X, y=y)
@@ -39,7 +41,10 @@ class KNeighborsRegressor(RegressorMixin, SupervisedNeighborsBase):
         return self
 
     def predict(self, X):
-        dist, ind = self.kneighbors(X)
+        return like_input(X, self._predict_host(X))
+
+    def _predict_host(self, X) -> np.ndarray:
+        dist, ind = self._host_neighbors(X)
         weight = neighbor_weights(dist, self.weights)
         targets = self._y[ind]  # (n_queries, k) or (n_queries, k, n_outputs)
         if weight is None:

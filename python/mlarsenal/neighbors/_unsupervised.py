@@ -18,6 +18,11 @@ class NearestNeighbors(NeighborsBase):
     p : float, default=2
     n_jobs : int or None, default=None
         Native threads (None: every usable core).
+    device : {"auto", "cpu", "cuda"}, default="auto"
+        Where ``kneighbors`` runs (docs/user_guide/gpu.md). "auto" uses the GPU
+        when one is usable and the queries (or the fitted rows) are GPU arrays, or
+        the search is large; CuPy/torch inputs are read in place and results come
+        back in the same library. Radius queries always run on the CPU.
 
     >>> import numpy as np
     >>> from mlarsenal.neighbors import NearestNeighbors

@@ -2,7 +2,7 @@
 
 Drop-in replacements for ``torch.optim.SGD``, ``Adam``, ``AdamW``, ``RMSprop`` and
 ``Adagrad`` (same parameters, state keys and results), plus ``Lion``. Each ``step()`` updates
-all float32/float64 CPU tensors of a parameter group in one multithreaded pass over params,
+all float32/float64 CPU or CUDA tensors of a parameter group in one multithreaded pass over params,
 grads and state, with the GIL released. Needs PyTorch (``pip install 'mlarsenal[torch]'``);
 ``import mlarsenal`` alone never imports it.
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from mlarsenal import _core
 from mlarsenal.optim._base import FusedOptimizer, advance_steps, new_step
 from mlarsenal.optim._hyperparameters import check_eps, check_lr, check_non_negative
 
@@ -88,7 +87,7 @@ class Adagrad(FusedOptimizer):
         # torch's clr, in Python doubles, for each parameter's own step count.
         clrs = [lr / (1 + (step - 1) * lr_decay) for step in advance_steps(states)]
 
-        _core.optim.adagrad_step(
+        workspace.kernels.adagrad_step(
             dtype=dtype,
             numel=[p.numel() for p in params],
             params=[workspace.write(p) for p in params],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from mlarsenal import _core
 from mlarsenal.optim._base import FusedOptimizer, advance_steps, new_step
 from mlarsenal.optim._hyperparameters import (
     check_betas,
@@ -22,7 +21,7 @@ class Adam(FusedOptimizer):
     torch's operations in the same order and precision. ``n_jobs`` is the number of native
     threads (None: all usable cores). ``foreach`` and ``fused`` are accepted and ignored;
     ``capturable`` and ``differentiable`` must stay False. Parameters must be float32 or
-    float64 CPU tensors. See docs/user_guide/optim.md.
+    float64 CPU or CUDA tensors. See docs/user_guide/optim.md.
     """
 
     _group_defaults: ClassVar[dict] = {
@@ -99,7 +98,7 @@ class Adam(FusedOptimizer):
             step_sizes.append(step_size)
             bias_corrections2_sqrt.append(correction2_sqrt)
 
-        _core.optim.adam_step(
+        workspace.kernels.adam_step(
             dtype=dtype,
             numel=[p.numel() for p in params],
             params=[workspace.write(p) for p in params],

@@ -4,8 +4,11 @@ A subclass of :class:`FusedOptimizer` validates its hyper-parameters, sets up pe
 state with torch.optim's keys, and implements ``_update(group, params, dtype, workspace,
 n_threads)``, which makes one native call for the given parameters (all of one dtype). The base
 class runs the closure, picks the parameters that have a gradient, checks them, splits a group
-by dtype (at most one float32 and one float64 call per group) and tells autograd that the
+by device and dtype (one call per CPU/GPU and float32/float64 pair) and tells autograd that the
 parameters changed.
+
+CUDA parameters go to the ``_cuda`` module's kernels (same update rules, bitwise the CPU
+step), on torch's current stream, without synchronising; see docs/user_guide/gpu.md.
 """
 
 from __future__ import annotations
@@ -102,13 +105,16 @@ class FusedOptimizer(torch.optim.Optimizer):
         n_threads = effective_n_jobs(getattr(self, "n_jobs", None))
         for group in self.param_groups:
             params = self._params_with_grad(group)
-            for dtype in SUPPORTED_DTYPES:
-                same_dtype = [p for p in params if p.dtype == dtype]
-                if not same_dtype:
-                    continue
-                workspace = Workspace()
-                self._update(group, same_dtype, dtype_name(dtype), workspace, n_threads)
-                workspace.write_back()
+            devices = list(dict.fromkeys(p.device for p in params))
+            for device in devices:
+                kernels = None if device == _CPU else _cuda_kernels(device)
+                for dtype in SUPPORTED_DTYPES:
+                    same = [p for p in params if p.dtype == dtype and p.device == device]
+                    if not same:
+                        continue
+                    workspace = Workspace(kernels)
+                    self._update(group, same, dtype_name(dtype), workspace, n_threads)
+                    workspace.write_back()
             if params:
                 # The kernel wrote through raw pointers; bump the version counters as an
                 # in-place torch op would, so autograd still detects a stale saved tensor.
@@ -135,12 +141,12 @@ class FusedOptimizer(torch.optim.Optimizer):
             # One cheap test for the usual case; the slow path finds what is wrong.
             if not (
                 p.dtype in SUPPORTED_DTYPES
-                and p.device == _CPU
+                and p.device.type in _DEVICE_TYPES
                 and p.layout == torch.strided
                 and grad.layout == torch.strided
                 and grad.dtype == p.dtype
                 and grad.shape == p.shape
-                and grad.device == _CPU
+                and grad.device == p.device
             ):
                 _raise_for_param(type(self).__name__, p, grad)
             params.append(p)
@@ -163,6 +169,14 @@ class FusedOptimizer(torch.optim.Optimizer):
 
 
 _CPU = torch.device("cpu")
+# Devices with kernels: the CPU engine, and CUDA through the optional _cuda module.
+_DEVICE_TYPES = ("cpu", "cuda")
+
+
+def _cuda_kernels(device: torch.device):
+    from mlarsenal._gpu.optim import CudaOptimKernels
+
+    return CudaOptimKernels(device)
 
 
 def _matches(value, param: torch.Tensor) -> bool:
@@ -190,9 +204,9 @@ def _raise_for_param(name: str, param: torch.Tensor, grad: torch.Tensor) -> None
         raise TypeError(f"{name}: parameters must be float32 or float64, got {param.dtype}")
     if param.layout != torch.strided:
         raise TypeError(f"{name}: parameters must be dense (strided) tensors, got {param.layout}")
-    if param.device != _CPU:
+    if param.device.type not in _DEVICE_TYPES:
         raise ValueError(
-            f"{name}: mlarsenal.optim updates CPU tensors only, got a parameter on "
+            f"{name}: mlarsenal.optim updates CPU and CUDA tensors only, got a parameter on "
             f"{param.device}; use torch.optim for other devices"
         )
     raise ValueError(

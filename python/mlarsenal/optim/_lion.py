@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from mlarsenal import _core
 from mlarsenal.optim._base import FusedOptimizer
 from mlarsenal.optim._hyperparameters import check_betas, check_lr, check_non_negative
 
@@ -54,7 +53,7 @@ class Lion(FusedOptimizer):
     def _update(self, group, params, dtype, workspace, n_threads) -> None:
         beta1, beta2 = (float(beta) for beta in group["betas"])
         exp_avgs = [self._state_tensor(p, "exp_avg") for p in params]
-        _core.optim.lion_step(
+        workspace.kernels.lion_step(
             dtype=dtype,
             numel=[p.numel() for p in params],
             params=[workspace.write(p) for p in params],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from mlarsenal import _core
 from mlarsenal.optim._base import FusedOptimizer, advance_steps, new_step
 from mlarsenal.optim._hyperparameters import check_eps, check_lr, check_non_negative
 
@@ -77,7 +76,7 @@ class RMSprop(FusedOptimizer):
                 grad_avgs.append(self._state_tensor(p, "grad_avg", state=state))
         advance_steps(states)  # RMSprop's update does not depend on the step count
 
-        _core.optim.rmsprop_step(
+        workspace.kernels.rmsprop_step(
             dtype=dtype,
             numel=[p.numel() for p in params],
             params=[workspace.write(p) for p in params],

@@ -6,7 +6,6 @@ from typing import ClassVar
 
 import torch
 
-from mlarsenal import _core
 from mlarsenal.optim._base import FusedOptimizer
 from mlarsenal.optim._hyperparameters import check_lr, check_non_negative
 
@@ -18,7 +17,7 @@ class SGD(FusedOptimizer):
     from the first gradient as torch does) and results are torch.optim's. ``n_jobs`` is the
     number of native threads (None: all usable cores); ``foreach`` and ``fused`` are
     accepted and ignored; ``differentiable`` must stay False. Parameters must be float32 or
-    float64 CPU tensors. See docs/user_guide/optim.md.
+    float64 CPU or CUDA tensors. See docs/user_guide/optim.md.
     """
 
     _group_defaults: ClassVar[dict] = {"nesterov": False, "maximize": False}
@@ -79,7 +78,7 @@ class SGD(FusedOptimizer):
                     new_buffers.append(False)
                 buffers.append(buffer)
 
-        _core.optim.sgd_step(
+        workspace.kernels.sgd_step(
             dtype=dtype,
             numel=[p.numel() for p in params],
             params=[workspace.write(p) for p in params],

@@ -11,11 +11,19 @@ from __future__ import annotations
 
 import torch
 
+from mlarsenal import _core
+
 
 class Workspace:
-    """Collects addresses for one kernel call and keeps their memory alive until it returns."""
+    """Collects addresses for one kernel call and keeps their memory alive until it returns.
 
-    def __init__(self) -> None:
+    `kernels` is what the call goes to: ``_core.optim`` for CPU tensors, or
+    :class:`mlarsenal._gpu.optim.CudaOptimKernels` for CUDA tensors (same keywords).
+    On the GPU, copies and write-back run on the current stream, ordered with the step.
+    """
+
+    def __init__(self, kernels=None) -> None:
+        self.kernels = _core.optim if kernels is None else kernels
         self._alive: list[torch.Tensor] = []
         self._copies: list[tuple[torch.Tensor, torch.Tensor]] = []
 

@@ -21,7 +21,7 @@ Y = np.array([0, 0, 1, 1])
         ({"penalty": "lasso"}, ValueError, "penalty must be"),
         ({"penalty": "elasticnet"}, ValueError, "l1_ratio must be"),
         ({"penalty": "elasticnet", "l1_ratio": 1.5}, ValueError, "l1_ratio must be"),
-        ({"solver": "saga"}, ValueError, "solver must be"),
+        ({"solver": "sag"}, ValueError, "solver must be"),
         ({"max_iter": -1}, ValueError, "max_iter must be >= 0"),
         ({"max_iter": 1.5}, TypeError, "max_iter must be an int"),
         ({"fit_intercept": "yes"}, TypeError, "fit_intercept must be a bool"),

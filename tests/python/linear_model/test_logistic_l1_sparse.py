@@ -104,7 +104,7 @@ def test_owlqn_solves_a_separable_lasso_exactly():
     # min ½‖x − c‖² + λ‖x‖₁ is soft thresholding: x = sign(c) max(|c| − λ, 0).
     c = np.array([3.0, -0.5, 0.2, -2.0, 0.0])
     lam = np.array([1.0, 1.0, 1.0, 0.5, 1.0])
-    x, fun, pg, nit, _, status, _ = _core.linear.minimize_owlqn(
+    x, _, pg, _, _, status, _ = _core.linear.minimize_owlqn(
         lambda x: (0.5 * np.sum((x - c) ** 2), x - c), np.zeros(5), lam, 10, 0.0, 1e-12, 100,
         1000, 20,
     )  # fmt: skip

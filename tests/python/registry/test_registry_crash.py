@@ -97,7 +97,8 @@ def test_kill_9_at_random_points_during_register(tmp_path):
         pid = _child(write_forever)
         os.close(write_end)
         reports = os.fdopen(read_end, "rb")
-        if rng.random() < 0.1:
+        while_opening = rng.random() < 0.1
+        if while_opening:
             time.sleep(rng.uniform(0.0, 0.005))  # while it opens (or creates) the store
         else:
             assert reports.readline() == b"ready\n"
@@ -113,6 +114,10 @@ def test_kill_9_at_random_points_during_register(tmp_path):
             acknowledged[int(version)] = digest
             seconds_per_register = 0.8 * seconds_per_register + 0.2 * float(took)
         killed_after += bool(lines)
+        if not lines and not while_opening:
+            # No registration finished inside the window: on a loaded machine one takes
+            # longer than measured, so widen the window until one does.
+            seconds_per_register *= 1.25
 
         _integrity(root)
         _check_new_versions(registry, seen)
