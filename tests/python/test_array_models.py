@@ -1,4 +1,5 @@
-"""Model files of kind "array_model" (linear models, naive Bayes): round trips and hostile content."""
+"""Model files of kind "array_model" (linear models, naive Bayes, neighbours, clustering): round
+trips and hostile content."""
 
 import pickle
 
@@ -9,6 +10,7 @@ import mlarsenal
 from mlarsenal import ModelFormatError
 from mlarsenal._serialization import dumps, loads
 from mlarsenal._serialization.array_models import _ESTIMATORS, KIND, _estimator_class
+from mlarsenal.cluster import DBSCAN, KMeans, MiniBatchKMeans
 from mlarsenal.linear_model import (
     ElasticNet,
     Lasso,
@@ -20,6 +22,7 @@ from mlarsenal.linear_model import (
     SGDRegressor,
 )
 from mlarsenal.naive_bayes import BernoulliNB, ComplementNB, GaussianNB, MultinomialNB
+from mlarsenal.neighbors import KNeighborsClassifier, KNeighborsRegressor, NearestNeighbors
 
 CLASSIFIERS = [LogisticRegression, GaussianNB, MultinomialNB, BernoulliNB, ComplementNB]
 
@@ -182,3 +185,51 @@ def test_sgd_partial_fit_continues_after_load(average):
     loaded.partial_fit(X[100:], y[100:])
     np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
     assert loaded.t_ == est.t_
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: NearestNeighbors(n_neighbors=3),
+        lambda: KNeighborsClassifier(n_neighbors=3, weights="distance"),
+        lambda: KNeighborsRegressor(n_neighbors=3, metric="manhattan"),
+        lambda: KMeans(n_clusters=3, n_init=1, random_state=0),
+        lambda: MiniBatchKMeans(n_clusters=3, random_state=0),
+        lambda: DBSCAN(eps=3.0, min_samples=3),
+    ],
+    ids=["nn", "knn_classifier", "knn_regressor", "kmeans", "minibatch_kmeans", "dbscan"],
+)
+def test_neighbors_and_clustering_round_trip(make):
+    X, y = count_data()
+    est = make()
+    est.fit(X, y if hasattr(est, "predict") and not hasattr(est, "cluster_centers_") else None)
+    loaded = mlarsenal.load(est.to_bytes())
+    assert type(loaded) is type(est)
+    if hasattr(est, "kneighbors"):
+        for a, b in zip(loaded.kneighbors(X[:7]), est.kneighbors(X[:7]), strict=True):
+            np.testing.assert_array_equal(a, b)
+    if hasattr(est, "cluster_centers_"):
+        np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
+        np.testing.assert_array_equal(loaded.transform(X), est.transform(X))
+    if isinstance(est, (KNeighborsClassifier, KNeighborsRegressor)):
+        np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
+    np.testing.assert_array_equal(
+        getattr(loaded, "labels_", np.zeros(1)), getattr(est, "labels_", np.zeros(1))
+    )
+
+
+def test_minibatch_kmeans_partial_fit_continues_after_load():
+    X, _ = count_data()
+    est = MiniBatchKMeans(n_clusters=3, random_state=0).partial_fit(X[:45])
+    loaded = mlarsenal.load(est.to_bytes())
+    est.partial_fit(X[45:])
+    loaded.partial_fit(X[45:])
+    np.testing.assert_array_equal(loaded.cluster_centers_, est.cluster_centers_)
+
+
+def test_neighbor_targets_must_index_the_classes():
+    X, y = count_data()
+    meta, arrays = parts_of(KNeighborsClassifier().fit(X, y))
+    arrays["_y"] = np.full_like(arrays["_y"], 7)
+    with pytest.raises(ModelFormatError, match="class codes"):
+        mlarsenal.load(dumps(KIND, meta, arrays))

@@ -1,5 +1,5 @@
 """Estimators whose fitted state is a few arrays and scalars, in the model file format
-(kind "array_model"): the linear models and naive Bayes.
+(kind "array_model"): the linear models, naive Bayes, nearest neighbours and clustering.
 
 A class declares its state: ``_fitted_arrays`` maps each array attribute to its
 shape, one entry per dimension — an int, a symbol, or None for any size — or to
@@ -39,10 +39,16 @@ KIND = "array_model"
 
 # Class name -> the public module that exports it: what a file may build.
 _ESTIMATORS = {
+    "DBSCAN": "mlarsenal.cluster",
     "ElasticNet": "mlarsenal.linear_model",
+    "KMeans": "mlarsenal.cluster",
+    "KNeighborsClassifier": "mlarsenal.neighbors",
+    "KNeighborsRegressor": "mlarsenal.neighbors",
     "Lasso": "mlarsenal.linear_model",
     "LinearRegression": "mlarsenal.linear_model",
     "LinearSVC": "mlarsenal.linear_model",
+    "MiniBatchKMeans": "mlarsenal.cluster",
+    "NearestNeighbors": "mlarsenal.neighbors",
     "SGDClassifier": "mlarsenal.linear_model",
     "SGDRegressor": "mlarsenal.linear_model",
     "LogisticRegression": "mlarsenal.linear_model",
@@ -61,8 +67,12 @@ class ArrayModelMixin(ModelFileMixin):
     _fitted_marker = "n_features_in_"
     _fitted_arrays: ClassVar[dict] = {}
     _fitted_scalars: tuple = ()
-    # Arrays that may be None (e.g. averaged weights when averaging is off).
+    # Arrays that may be None (e.g. averaged weights when averaging is off), and
+    # scalars that may be absent (set only by some ways of fitting).
     _optional_arrays: tuple = ()
+    _optional_scalars: tuple = ()
+    # Attributes holding a numpy RandomState that a later partial_fit draws from.
+    _random_states: tuple = ()
 
 
 def check_classifier_rows(est) -> None:
@@ -89,16 +99,38 @@ def estimator_to_bytes(est) -> bytes:
         "params_not_saved": not_saved,
         "n_features_in": int(est.n_features_in_),
         "feature_names_in": feature_name_list(est),
-        "scalars": {name: _scalar(getattr(est, name)) for name in est._fitted_scalars},
+        "scalars": {
+            name: _scalar(getattr(est, name)) for name in est._fitted_scalars if hasattr(est, name)
+        },
+        "random_states": {},
     }
     arrays = {}
     for name in est._fitted_arrays:
         if getattr(est, name, None) is not None:
             # np.array, not ascontiguousarray, which would make a 0-d value 1-d.
             arrays[name] = np.array(getattr(est, name), order="C")
+    for name in est._random_states:
+        if hasattr(est, name):
+            _, keys, pos, has_gauss, cached = getattr(est, name).get_state(legacy=True)
+            arrays[f"{name}.keys"] = np.asarray(keys, dtype=np.uint32)
+            meta["random_states"][name] = [int(pos), int(has_gauss), float(cached)]
     if hasattr(est, "classes_"):
         classes_to_file(est.classes_, meta, arrays)
     return dumps(KIND, meta, arrays)
+
+
+def _random_state_from_file(name: str, state, arrays: dict) -> np.random.RandomState:
+    keys = arrays.get(f"{name}.keys")
+    if keys is None or keys.dtype != np.uint32 or keys.shape != (624,):
+        raise ValueError(f"{name} needs 624 uint32 Mersenne Twister keys")
+    if not isinstance(state, list) or len(state) != 3:
+        raise ValueError(f"{name} must be saved as [pos, has_gauss, cached_gaussian]")
+    pos, has_gauss, cached = state
+    if not (isinstance(pos, int) and 0 <= pos <= 624 and has_gauss in (0, 1)):
+        raise ValueError(f"{name}: bad generator position")
+    generator = np.random.RandomState()
+    generator.set_state(("MT19937", keys, pos, has_gauss, float(cached)))
+    return generator
 
 
 def _estimator_class(name):
@@ -150,10 +182,18 @@ def estimator_from_parts(meta: dict, arrays: dict):
         _check_shape(name, arrays[name], spec, sizes)
         setattr(est, name, arrays[name])
     scalars = meta.get("scalars")
-    if not isinstance(scalars, dict) or set(scalars) != set(cls._fitted_scalars):
-        raise ValueError(f"scalars must hold exactly {sorted(cls._fitted_scalars)}")
+    required = set(cls._fitted_scalars) - set(cls._optional_scalars)
+    if not isinstance(scalars, dict) or not required <= set(scalars) <= set(cls._fitted_scalars):
+        raise ValueError(
+            f"scalars must hold {sorted(required)} (and at most {cls._fitted_scalars})"
+        )
     for name, value in scalars.items():
         setattr(est, name, _scalar(value))
+    random_states = meta.get("random_states", {})
+    if not isinstance(random_states, dict) or not set(random_states) <= set(cls._random_states):
+        raise ValueError(f"random_states may only hold {sorted(cls._random_states)}")
+    for name, state in random_states.items():
+        setattr(est, name, _random_state_from_file(name, state, arrays))
     check = getattr(est, "_check_loaded_state", None)
     if check is not None:
         check()

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import numbers
+from typing import ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
 
 from mlarsenal import _core
+from mlarsenal._serialization.array_models import ArrayModelMixin
 from mlarsenal._threads import effective_n_jobs
 from mlarsenal._validation import check_sample_weight, validate_features
 from mlarsenal.cluster._kmeans_common import FLOAT_DTYPES, is_positive_int
 from mlarsenal.metrics._distance import resolve_metric
 
 
-class DBSCAN(ClusterMixin, BaseEstimator):
+class DBSCAN(ArrayModelMixin, ClusterMixin, BaseEstimator):
     """Density-based clustering, as :class:`sklearn.cluster.DBSCAN` (same labels).
 
     A point is a core point when the (weighted) number of points within `eps`
@@ -29,6 +31,12 @@ class DBSCAN(ClusterMixin, BaseEstimator):
     >>> DBSCAN(eps=3, min_samples=2).fit(X).labels_
     array([ 0,  0,  0,  1,  1, -1])
     """
+
+    _fitted_arrays: ClassVar[dict] = {
+        "labels_": ("samples",),
+        "core_sample_indices_": ("cores",),
+        "components_": ("cores", "features"),
+    }
 
     def __init__(self, eps=0.5, *, min_samples=5, metric="euclidean", p=None, n_jobs=None):
         self.eps = eps

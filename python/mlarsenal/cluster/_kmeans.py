@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 from sklearn.utils import check_random_state
 
@@ -54,6 +56,12 @@ class KMeans(KMeansBase):
     >>> sorted(km.cluster_centers_.tolist())
     [[1.0, 2.0], [10.0, 2.0]]
     """
+
+    _fitted_arrays: ClassVar[dict] = {
+        "cluster_centers_": ("clusters", "features"),
+        "labels_": ("samples",),
+    }
+    _fitted_scalars = ("inertia_", "n_iter_", "_n_features_out")
 
     def __init__(
         self,

@@ -20,6 +20,7 @@ from mlarsenal._gpu.arrays import is_gpu_array, to_host
 from mlarsenal._gpu.device import resolve_device
 from mlarsenal._gpu.placement import Placement
 from mlarsenal._gpu.validation import check_gpu_matrix
+from mlarsenal._serialization.array_models import ArrayModelMixin
 from mlarsenal._threads import effective_n_jobs
 from mlarsenal._validation import check_sample_weight, validate_features
 from mlarsenal.cluster._kmeans_plusplus import _greedy_kmeans_plusplus
@@ -39,7 +40,9 @@ def labels_inertia(X, weight, centers, n_threads):
     )
 
 
-class KMeansBase(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, BaseEstimator):
+class KMeansBase(
+    ArrayModelMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, BaseEstimator
+):
     """Subclasses set `_n_init_for_random` (seedings per fit for "random" and callables)."""
 
     _n_init_for_random = 10

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from typing import ClassVar
 
 import numpy as np
 from sklearn.utils import check_random_state
@@ -38,6 +39,23 @@ class MiniBatchKMeans(KMeansBase):
     >>> model.cluster_centers_.shape, model.labels_.shape
     ((2, 2), (12,))
     """
+
+    # The running state too, so that partial_fit carries on after a load.
+    _fitted_arrays: ClassVar[dict] = {
+        "cluster_centers_": ("clusters", "features"),
+        "labels_": ("samples",),
+        "_counts": ("clusters",),
+    }
+    _fitted_scalars = (
+        "inertia_", "n_iter_", "n_steps_", "_n_features_out", "_n_init", "_batch_size",
+        "_init_size", "_tol", "_ewa_inertia", "_ewa_inertia_min", "_no_improvement",
+        "_n_since_last_reassign",
+    )  # fmt: skip
+    # partial_fit alone sets neither n_iter_ nor the fit loop's convergence state.
+    _optional_scalars = (
+        "n_iter_", "_ewa_inertia", "_ewa_inertia_min", "_no_improvement",
+    )  # fmt: skip
+    _random_states = ("_random_state",)
 
     _n_init_for_random = 3
     _positive_int_params = ("n_clusters", "max_iter", "batch_size")

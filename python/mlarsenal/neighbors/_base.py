@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from typing import ClassVar
 
 import numpy as np
 from scipy import sparse
@@ -15,6 +16,7 @@ from mlarsenal._gpu.arrays import is_gpu_array, to_host
 from mlarsenal._gpu.device import check_device, resolve_device
 from mlarsenal._gpu.placement import Placement
 from mlarsenal._gpu.validation import check_gpu_matrix
+from mlarsenal._serialization.array_models import ArrayModelMixin
 from mlarsenal._threads import effective_n_jobs
 from mlarsenal._validation import validate_features
 from mlarsenal.metrics._distance import resolve_metric
@@ -28,8 +30,13 @@ def _check_count(value, name: str) -> int:
     return int(value)
 
 
-class NeighborsBase(BaseEstimator):
+class NeighborsBase(ArrayModelMixin, BaseEstimator):
     """Parameters and search methods; subclasses add fit targets and predictions."""
+
+    # The model file holds the index's rows (and the subclasses' targets); the
+    # metric state is derived from the parameters again on load.
+    _fitted_arrays: ClassVar[dict] = {"_fit_X": ("samples", "features")}
+    _fitted_scalars = ("n_samples_fit_",)
 
     def __init__(
         self, n_neighbors=5, radius=1.0, *, metric="minkowski", p=2, n_jobs=None, device="auto"
@@ -43,12 +50,7 @@ class NeighborsBase(BaseEstimator):
 
     # ------------------------------------------------------------------ fit
     def _fit_index(self, X):
-        self._metric_code, self._metric_p, self.effective_metric_ = resolve_metric(
-            self.metric, self.p
-        )
-        self.effective_metric_params_ = (
-            {"p": self._metric_p} if self.effective_metric_ == "minkowski" else {}
-        )
+        self._set_metric_state()
         if self.n_neighbors is not None:
             _check_count(self.n_neighbors, "n_neighbors")
         check_device(self.device)
@@ -63,6 +65,22 @@ class NeighborsBase(BaseEstimator):
         self._fit_X = np.ascontiguousarray(X)
         self.n_samples_fit_ = X.shape[0]
         return self
+
+    def _set_metric_state(self):
+        self._metric_code, self._metric_p, self.effective_metric_ = resolve_metric(
+            self.metric, self.p
+        )
+        self.effective_metric_params_ = (
+            {"p": self._metric_p} if self.effective_metric_ == "minkowski" else {}
+        )
+
+    def _check_loaded_state(self):
+        if self._fit_X.dtype not in (np.float64, np.float32):
+            raise ValueError(f"_fit_X must be float32 or float64, got {self._fit_X.dtype}")
+        if self.n_samples_fit_ != self._fit_X.shape[0]:
+            raise ValueError("n_samples_fit_ must equal the number of rows of _fit_X")
+        self._set_metric_state()
+        self._gpu_index = {}
 
     def __getstate__(self):
         # Device buffers do not pickle; a GPU index is rebuilt on first use.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
@@ -26,6 +28,18 @@ class KNeighborsClassifier(ClassifierMixin, SupervisedNeighborsBase):
     >>> KNeighborsClassifier(n_neighbors=3).fit(X, [0, 0, 1, 1]).predict([[1.1]])
     array([0])
     """
+
+    _fitted_arrays: ClassVar[dict] = {
+        **SupervisedNeighborsBase._fitted_arrays,
+        "_y": ("samples",),  # class codes, indices into classes_
+    }
+
+    def _check_loaded_state(self):
+        super()._check_loaded_state()
+        if self._y.dtype.kind not in "iu" or (
+            len(self._y) and (self._y.min() < 0 or self._y.max() >= len(self.classes_))
+        ):
+            raise ValueError("_y must hold class codes in [0, len(classes_))")
 
     def fit(self, X, y):
         check_weights(self.weights)

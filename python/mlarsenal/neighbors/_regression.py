@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 from sklearn.base import RegressorMixin
 
@@ -24,6 +26,11 @@ class KNeighborsRegressor(RegressorMixin, SupervisedNeighborsBase):
     >>> KNeighborsRegressor(n_neighbors=2).fit(X, [0.0, 0.0, 1.0, 1.0]).predict([[1.6]])
     array([0.5])
     """
+
+    _fitted_arrays: ClassVar[dict] = {
+        **SupervisedNeighborsBase._fitted_arrays,
+        "_y": [("samples",), ("samples", "outputs")],
+    }
 
     def fit(self, X, y):
         check_weights(self.weights)
