@@ -45,6 +45,10 @@ class KMeansBase(
 ):
     """Subclasses set `_n_init_for_random` (seedings per fit for "random" and callables)."""
 
+    def _check_loaded_state(self):
+        if self.cluster_centers_.dtype not in FLOAT_DTYPES:
+            raise ValueError("cluster_centers_ must be float32 or float64")
+
     _n_init_for_random = 10
     _positive_int_params = ("n_clusters", "max_iter")
 
