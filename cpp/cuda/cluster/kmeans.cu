@@ -124,11 +124,15 @@ __global__ void __launch_bounds__(kTileThreads) assign_kernel(AssignArgs a) {
         const std::int64_t i = p0 + row;
         if (i >= a.x.rows) continue;
         const float* xi = a.x.data + i * a.x.stride;
-        int label = arg[r];
+        // No finite score (float32 overflow in the GEMM form) leaves arg at
+        // INT_MAX: never let it index the accumulators; the exact pass decides.
+        const bool undecided = arg[r] == INT_MAX;
+        int label = undecided ? 0 : arg[r];
         double dist = 0.0;
         const double bound =
             detail::gemm_error_bound(detail::kSqeuclidean, a.d, a.x_squared[i], max_c);
-        if (static_cast<double>(second[r]) - static_cast<double>(best[r]) <= 2.0 * bound) {
+        if (undecided ||
+            static_cast<double>(second[r]) - static_cast<double>(best[r]) <= 2.0 * bound) {
           // Too close to call in float32: every centre, exactly (ties: smaller index).
           dist = INFINITY;
           for (int cc = 0; cc < a.k; ++cc) {
@@ -237,7 +241,8 @@ __global__ void update_centers_kernel(const double* __restrict__ accum, int k, i
   if (w != 0.0) {
     for (int p = 0; p < d; ++p) {
       const float updated = static_cast<float>(row[p] / w);
-      const double delta = static_cast<double>(updated) - static_cast<double>(centers[c * d + p]);
+      const double delta = static_cast<double>(updated) -
+                           static_cast<double>(centers[static_cast<std::int64_t>(c) * d + p]);
       moved += delta * delta;
       centers[static_cast<std::int64_t>(c) * d + p] = updated;
     }
@@ -290,12 +295,15 @@ class LloydRunner {
     detail::check_launch("row_norms_kernel");
     n_tiles_ = detail::ceil_div(n, kTileRows);
     const std::int64_t accum_bytes = k * (d + 1) * static_cast<std::int64_t>(sizeof(double));
-    shared_accum_ = accum_bytes <= kSharedAccumBytes;
-    shared_bytes_ = sizeof(DotTileShared) + kTileRows * (sizeof(std::int32_t) + sizeof(double)) +
-                    (shared_accum_ ? accum_bytes : 0);
-    detail::check(cudaFuncSetAttribute(assign_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                       static_cast<int>(shared_bytes_)),
-                  "cudaFuncSetAttribute");
+    const std::int64_t base_bytes =
+        sizeof(DotTileShared) + kTileRows * (sizeof(std::int32_t) + sizeof(double));
+    // The accumulators must also fit next to the tile within the GPU's
+    // per-block limit (96 KiB on V100, 99 KiB on sm_86/89, 227 KiB on H100).
+    shared_accum_ =
+        accum_bytes <= std::min<std::int64_t>(kSharedAccumBytes,
+                                              detail::max_shared_optin(ctx.device) - base_bytes);
+    shared_bytes_ = static_cast<std::size_t>(base_bytes + (shared_accum_ ? accum_bytes : 0));
+    detail::reserve_dynamic_shared(assign_kernel, shared_bytes_, ctx.device, "assign_kernel");
     int per_sm = 0;
     detail::check(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, assign_kernel,
                                                                 kTileThreads, shared_bytes_),

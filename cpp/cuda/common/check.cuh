@@ -3,7 +3,10 @@
 
 #include <cuda_runtime.h>
 
+#include <map>
+#include <mutex>
 #include <string>
+#include <utility>
 
 #include "mlarsenal/cuda/context.hpp"
 
@@ -81,6 +84,29 @@ inline int max_shared_optin(int device) {
   check(cudaDeviceGetAttribute(&n, cudaDevAttrMaxSharedMemoryPerBlockOptin, device),
         "cudaDeviceGetAttribute");
   return n;
+}
+
+// Lets `kernel` launch with `bytes` of dynamic shared memory on the current
+// device (`device`). The attribute is per function and process-wide, so it is
+// only ever raised, under a lock: setting it per call would let a concurrent
+// call with a smaller need lower it between another thread's set and launch
+// (that launch then fails with "invalid argument").
+template <class Kernel>
+void reserve_dynamic_shared(Kernel* kernel, std::size_t bytes, int device, const char* name) {
+  if (bytes <= 48 * 1024) return;  // the default limit
+  const int optin = max_shared_optin(device);
+  if (bytes > static_cast<std::size_t>(optin))
+    throw CudaError(std::string(name) + " needs " + std::to_string(bytes) +
+                    " bytes of shared memory per block; this GPU allows " + std::to_string(optin));
+  static std::mutex mutex;
+  static std::map<std::pair<const void*, int>, std::size_t> reserved;
+  const std::lock_guard<std::mutex> lock(mutex);
+  std::size_t& current = reserved[{reinterpret_cast<const void*>(kernel), device}];
+  if (bytes <= current) return;
+  check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                             static_cast<int>(bytes)),
+        "cudaFuncSetAttribute");
+  current = bytes;
 }
 
 inline std::int64_t ceil_div(std::int64_t a, std::int64_t b) {

@@ -252,9 +252,8 @@ void GpuForest::predict(const T* x, std::int64_t n_rows, std::int64_t x_stride,
     a.out_raw = out;
   }
   auto kernel = forest_kernel<T, kLeaf>;
-  detail::check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                     static_cast<int>(p.shared_bytes)),
-                "cudaFuncSetAttribute");
+  detail::reserve_dynamic_shared(kernel, static_cast<std::size_t>(p.shared_bytes), device_,
+                                 "forest_kernel");
   int per_sm = 0;
   detail::check(cudaOccupancyMaxActiveBlocksPerMultiprocessor(
                     &per_sm, kernel, kRowsPerTile, static_cast<std::size_t>(p.shared_bytes)),

@@ -451,9 +451,7 @@ void knn_search(const T* x, std::int64_t n_x, std::int64_t x_stride, const T* y,
         sizeof(DotTileShared) + kTileRows * (sizeof(float) + sizeof(int)) +
         static_cast<std::size_t>(kTileRows) * kc * (sizeof(float) + sizeof(std::int32_t)) +
         kTileRows * sizeof(float);
-    detail::check(cudaFuncSetAttribute(knn_scan_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                       static_cast<int>(scan_shared)),
-                  "cudaFuncSetAttribute");
+    detail::reserve_dynamic_shared(knn_scan_kernel, scan_shared, ctx.device, "knn_scan_kernel");
     knn_scan_kernel<<<dim3(static_cast<unsigned>(q_tiles), static_cast<unsigned>(n_chunks)),
                       kTileThreads, scan_shared, stream>>>(a);
     detail::check_launch("knn_scan_kernel");
@@ -466,10 +464,7 @@ void knn_search(const T* x, std::int64_t n_x, std::int64_t x_stride, const T* y,
     g.q_squared = q_squared.get(), g.max_y_bits = max_y.get();
     g.out_index = indices, g.out_distance = distances, g.undecided = undecided.get();
     const std::size_t merge_shared = m / n_x * (sizeof(double) + sizeof(std::int64_t));
-    detail::check(
-        cudaFuncSetAttribute(knn_merge_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                             static_cast<int>(merge_shared)),
-        "cudaFuncSetAttribute");
+    detail::reserve_dynamic_shared(knn_merge_kernel, merge_shared, ctx.device, "knn_merge_kernel");
     knn_merge_kernel<<<static_cast<unsigned>(n_x), 32, merge_shared, stream>>>(g);
     detail::check_launch("knn_merge_kernel");
 

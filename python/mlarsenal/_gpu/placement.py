@@ -80,11 +80,21 @@ class Placement:
             raise ValueError(
                 f"{name} is on GPU {view.device}, but this call runs on GPU {self.device}"
             )
+        if view.library == "cuda_array_interface":
+            self._wait_for_producer(view.owner)
         if view.dtype == dtype and view.unit_column_stride():
             return view  # zero copy
         converted = self._convert(view.owner, dtype)
         self._alive.append(converted)
         return device_view(converted)
+
+    def _wait_for_producer(self, obj) -> None:
+        """Honour ``__cuda_array_interface__`` v3 'stream': the producer's pending work
+        on the array must be done before kernels on this call's stream read it."""
+        stream = obj.__cuda_array_interface__.get("stream")
+        if stream is None or stream == self.stream or (stream == 1 and self.stream == 0):
+            return  # no stream given, or the one we run on (1 is the legacy default, 0)
+        cuda_module().memory.synchronize(self.device, int(stream))
 
     def _convert(self, obj, dtype: np.dtype):
         if self.library == "torch" and library_of(obj) == "torch":

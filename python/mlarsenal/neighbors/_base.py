@@ -11,6 +11,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from mlarsenal import _core
+from mlarsenal._cuda_support import cuda_module
 from mlarsenal._gpu import neighbors as gpu_neighbors
 from mlarsenal._gpu.arrays import is_gpu_array, to_host
 from mlarsenal._gpu.device import check_device, resolve_device
@@ -190,6 +191,9 @@ class NeighborsBase(ArrayModelMixin, BaseEstimator):
         if cached is None:
             uploader = Placement("numpy", placement.device, 0)
             cached = uploader.input(self._fit_X, self._fit_X.dtype)
+            # Uploaded on the default stream but read on the caller's, which may be a
+            # non-blocking torch/CuPy stream: the copy must have landed first.
+            cuda_module().memory.synchronize(placement.device, 0)
             self._gpu_index[placement.device] = cached
         return cached
 

@@ -138,3 +138,24 @@ def test_torch_rows_stay_on_the_gpu(rng, torch_cuda):
     np.testing.assert_allclose(out.cpu().numpy(), forest.predict(X, device="cpu"), rtol=1e-15)
     proba = forest.predict_proba(torch.from_numpy(X).cuda())
     assert proba.shape == (4000, 2) and proba.is_cuda
+
+
+def test_concurrent_forests_with_different_shared_memory_needs(rng):
+    """Threads predicting with a forest whose nodes need > 48 KiB of shared memory
+    and one that needs little: the per-kernel shared-memory limit is process-wide,
+    so one call must never lower it under another's launch."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mlarsenal._gpu.forest import device_forest
+
+    big = random_forest(rng, n_trees=70, depth=6)  # about 60 KiB of nodes
+    small = random_forest(rng, n_trees=3, depth=3)
+    plan = device_forest(big, 0).plan(4, 1000, 0, big.n_trees)
+    if not (plan["nodes_in_shared"] and plan["shared_bytes"] > 48 * 1024):
+        pytest.skip(f"this GPU plans the forest differently: {plan}")
+    X = rows(rng, 3000, big.n_features, np.float32)
+    expected = {id(f): f.predict(X, "leaf", device="cpu") for f in (big, small)}
+    with ThreadPoolExecutor(8) as pool:
+        jobs = [(f, pool.submit(f.predict, X, "leaf", device="cuda")) for f in [big, small] * 16]
+        for f, job in jobs:
+            np.testing.assert_array_equal(job.result(), expected[id(f)])

@@ -72,3 +72,19 @@ def test_torch_input_predict_returns_torch(rng, torch_cuda):
     np.testing.assert_allclose(
         np.sort(model.cluster_centers_, axis=0), np.sort(cpu.cluster_centers_, axis=0), atol=1e-3
     )
+
+
+def test_large_k_times_d_accumulates_in_global_memory(rng):
+    """k * (d + 1) doubles beyond the shared-memory accumulators (and beyond the
+    per-block limit of 96-99 KiB GPUs): the global-atomics path."""
+    X, _ = blobs(rng, n=20000, d=64, k=300)
+    init = X[rng.choice(len(X), 300, replace=False)]
+    kw = dict(n_clusters=300, init=init, n_init=1, max_iter=1, tol=0.0)
+    cpu = KMeans(device="cpu", **kw).fit(X)
+    for deterministic in (False, True):
+        gpu = KMeans(device="cuda", deterministic=deterministic, **kw).fit(X)
+        np.testing.assert_allclose(gpu.cluster_centers_, cpu.cluster_centers_, rtol=1e-5, atol=1e-5)
+    model = KMeans(n_clusters=300, init=init, n_init=1, max_iter=3, device="cpu").fit(X)
+    expected = model.predict(X)
+    model.device = "cuda"
+    np.testing.assert_array_equal(model.predict(X), expected)

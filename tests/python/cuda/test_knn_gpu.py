@@ -93,3 +93,29 @@ def test_unsupported_metric_with_cuda_is_a_value_error(rng):
         NearestNeighbors(metric="manhattan", device="cuda").fit(X).kneighbors(X)
     with pytest.raises(ValueError, match="n_neighbors > 64"):
         NearestNeighbors(n_neighbors=65, device="cuda").fit(data(rng, 100, 3)).kneighbors(X)
+
+
+@pytest.mark.parametrize("k", [1, 17, 64])
+def test_many_chunks_ragged_tiles_and_scalar_loads(rng, k):
+    """n_y not a multiple of the 128-row tile and split into many chunks (few
+    queries), d not a multiple of 4 (scalar loads), k = 64 (the largest lists:
+    84 KiB of shared memory in the scan, n_chunks * 64 candidates in the merge)."""
+    X, Q = data(rng, 20011, 5), data(rng, 37, 5)
+    for metric in ("sqeuclidean", "cosine", "inner_product"):
+        cpu = NearestNeighbors(n_neighbors=k, metric=metric, device="cpu").fit(X).kneighbors(Q)
+        gpu = NearestNeighbors(n_neighbors=k, metric=metric, device="cuda").fit(X).kneighbors(Q)
+        np.testing.assert_array_equal(gpu[1], cpu[1], err_msg=metric)
+        np.testing.assert_array_equal(gpu[0], cpu[0], err_msg=metric)
+
+
+def test_torch_side_stream_reads_a_completed_index_upload(rng, torch_cuda):
+    """A numpy-fitted index is uploaded on the default stream and searched on the
+    caller's (here non-blocking) stream: the upload must have landed."""
+    torch = torch_cuda
+    X, Q = data(rng, 200000, 16), data(rng, 64, 16)
+    cpu = NearestNeighbors(n_neighbors=5, device="cpu").fit(X).kneighbors(Q)
+    index = NearestNeighbors(n_neighbors=5).fit(X)
+    with torch.cuda.stream(torch.cuda.Stream()):
+        _, ind = index.kneighbors(torch.from_numpy(Q).cuda())
+        got = ind.cpu().numpy()
+    np.testing.assert_array_equal(got, cpu[1])
