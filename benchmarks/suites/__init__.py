@@ -18,6 +18,7 @@ SUITE_MODULES = {
     "distances": "benchmarks.suites.distances",
     "kmeans": "benchmarks.suites.kmeans",
     "gbdt": "benchmarks.suites.gbdt",
+    "gbdt_quantized": "benchmarks.suites.gbdt_quantized",
     "forest": "benchmarks.suites.forest",
     "random_forest": "benchmarks.suites.random_forest",
     "linear": "benchmarks.suites.linear",

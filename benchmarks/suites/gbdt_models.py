@@ -29,16 +29,21 @@ SEED = 0
 TASKS = ("binary", "multiclass", "regression")
 
 
-def gbdt_libraries(task: str) -> tuple[Library, ...]:
-    """LightGBM, XGBoost, scikit-learn, then ours (peers first, see ModelCase)."""
+def gbdt_libraries(task: str, *, quantized: bool = False) -> tuple[Library, ...]:
+    """LightGBM, XGBoost, scikit-learn, then ours (peers first, see ModelCase).
+
+    ``quantized`` fits ours with ``quantized_gradients=True``; the peers keep their
+    defaults (exact gradients).
+    """
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}, got {task!r}")
     predict = _predict_values if task == "regression" else _predict_probabilities
+    ours = "mlarsenal (quantized_gradients=True)" if quantized else "mlarsenal"
     return (
         Library("LightGBM", _lightgbm_fit(task), predict),
         Library("XGBoost", _xgboost_fit(task), predict),
         Library("scikit-learn", _sklearn_fit(task), _sklearn_predict(predict)),
-        Library("mlarsenal", _mlarsenal_fit(task), predict, ours=True,
+        Library(ours, _mlarsenal_fit(task, quantized), predict, ours=True,
                 unavailable=_mlarsenal_unavailable()),
     )  # fmt: skip
 
@@ -145,7 +150,7 @@ def _sklearn_threads(n_jobs: int | None):
     return threadpool_limits(limits=threads(n_jobs), user_api="openmp")
 
 
-def _mlarsenal_fit(task: str):
+def _mlarsenal_fit(task: str, quantized: bool):
     def fit(data: ModelData, n_jobs: int | None):
         from mlarsenal.ensemble import GradientBoostingClassifier, GradientBoostingRegressor
 
@@ -158,7 +163,7 @@ def _mlarsenal_fit(task: str):
             max_depth=None, min_samples_leaf=MIN_SAMPLES_LEAF, min_child_weight=MIN_HESSIAN,
             l2_regularization=0.0, max_bins=BINS,
             categorical_features=data.categorical_features, early_stopping=False,
-            random_state=SEED, n_jobs=threads(n_jobs),
+            quantized_gradients=quantized, random_state=SEED, n_jobs=threads(n_jobs),
         )  # fmt: skip
         return model.fit(data.X_train, data.y_train)
 

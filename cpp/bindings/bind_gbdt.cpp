@@ -71,6 +71,7 @@ gbdt::GrowerParams grower_params(const py::dict& d) {
   p.max_cat_threshold = d["max_cat_threshold"].cast<std::int64_t>();
   p.monotonic = d["monotonic"].cast<std::vector<std::int8_t>>();
   p.interaction_groups = d["interaction_groups"].cast<std::vector<std::vector<std::int32_t>>>();
+  p.quantized_gradients = d["quantized_gradients"].cast<bool>();
   p.n_threads = d["n_threads"].cast<int>();
   return p;
 }

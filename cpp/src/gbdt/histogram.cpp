@@ -64,6 +64,59 @@ void HistogramBuilder::build(const std::int32_t* rows, std::int64_t m, const flo
                       });
 }
 
+void HistogramBuilder::build(const std::int32_t* rows, std::int64_t m, const QuantizedGradients& q,
+                             HistBin* out) {
+  const std::int64_t bins = total_bins();
+  const std::int64_t chunks = std::clamp<std::int64_t>(num_blocks(m, kChunkRows), 1, kMaxChunks);
+  const std::int64_t per_chunk = (m + chunks - 1) / chunks;
+  // int64 words per bin: one packed (gradient, count) word, or two words
+  // holding four int32 lanes (g, h, n, unused).
+  const std::int64_t words = q.constant_hessian ? 1 : 2;
+  const auto needed = static_cast<std::size_t>(chunks * bins * words);
+  if (quantized_scratch_.size() < needed) quantized_scratch_.resize(needed);
+  std::int64_t* scratch = quantized_scratch_.data();
+  const std::int32_t* offsets = offsets_.data();
+  const auto& kernels = simd::histogram_kernels();
+  parallel_for_blocks(chunks, 1, n_threads_, [&](std::int64_t c, std::int64_t, std::int64_t) {
+    std::int64_t* hist = scratch + c * bins * words;
+    std::memset(hist, 0, sizeof(std::int64_t) * static_cast<std::size_t>(bins * words));
+    const std::int64_t begin = std::min(m, c * per_chunk);
+    const std::int64_t end = std::min(m, begin + per_chunk);
+    if (q.constant_hessian)
+      kernels.accumulate_quantized_packed(binned_, n_features_, offsets, rows, begin, end,
+                                          q.gh.data(), hist);
+    else
+      kernels.accumulate_quantized(binned_, n_features_, offsets, rows, begin, end, q.gh.data(),
+                                   reinterpret_cast<std::int32_t*>(hist));
+  });
+  // Chunk sums are exact integers: adding them in any order gives the same
+  // totals, which are then scaled once.
+  constexpr std::int64_t kHalf = std::int64_t{1} << 32;
+  parallel_for_blocks(bins, 1024, n_threads_,
+                      [&](std::int64_t, std::int64_t begin, std::int64_t end) {
+                        for (std::int64_t j = begin; j < end; ++j) {
+                          std::int64_t g = 0, h = 0, n = 0;
+                          for (std::int64_t c = 0; c < chunks; ++c) {
+                            const std::int64_t* bin = scratch + (c * bins + j) * words;
+                            if (q.constant_hessian) {
+                              const std::int64_t count = bin[0] & (kHalf - 1);
+                              g += (bin[0] - count) / kHalf;
+                              n += count;
+                            } else {
+                              const auto* lanes = reinterpret_cast<const std::int32_t*>(bin);
+                              g += lanes[0];
+                              h += lanes[1];
+                              n += lanes[2];
+                            }
+                          }
+                          out[j].g = static_cast<double>(g) * q.g_scale;
+                          out[j].h = static_cast<double>(q.constant_hessian ? n : h) * q.h_scale;
+                          out[j].n = static_cast<double>(n);
+                          out[j].unused = 0.0;
+                        }
+                      });
+}
+
 void HistogramBuilder::subtract(HistBin* hist, const HistBin* smaller) const {
   const std::int64_t bins = total_bins();
   for (std::int64_t j = 0; j < bins; ++j) {

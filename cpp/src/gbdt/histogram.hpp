@@ -40,6 +40,17 @@ struct Stats {
   Stats operator-(const Stats& o) const { return {g - o.g, h - o.h, n - o.n}; }
 };
 
+// One tree's gradients and hessians as small integers (quantize.hpp): the
+// true values are about g * g_scale and h * h_scale.
+struct QuantizedGradients {
+  std::vector<std::int8_t> gh;  // (g, h) per row, interleaved
+  double g_scale = 1.0;
+  double h_scale = 1.0;
+  // Every row has the hessian h_scale: bins hold the gradient and the row
+  // count only (8 bytes), and a bin's hessian is its count times h_scale.
+  bool constant_hessian = false;
+};
+
 class HistogramBuilder {
  public:
   HistogramBuilder(const std::uint8_t* binned, std::int64_t n_features,
@@ -55,6 +66,10 @@ class HistogramBuilder {
   // count.
   void build(const std::int32_t* rows, std::int64_t m, const float* gh, HistBin* out);
 
+  // The same from quantized gradients: integer bins (16 bytes, or 8 with a
+  // constant hessian) summed exactly, then scaled into `out`.
+  void build(const std::int32_t* rows, std::int64_t m, const QuantizedGradients& q, HistBin* out);
+
   // hist -= smaller, entry by entry (the sibling of `smaller` from its parent).
   void subtract(HistBin* hist, const HistBin* smaller) const;
 
@@ -63,7 +78,8 @@ class HistogramBuilder {
   std::int64_t n_features_;
   std::vector<std::int32_t> offsets_;
   int n_threads_;
-  std::vector<HistBin> scratch_;  // one histogram per chunk after the first
+  std::vector<HistBin> scratch_;                 // one histogram per chunk after the first
+  std::vector<std::int64_t> quantized_scratch_;  // one integer histogram per chunk
 };
 
 }  // namespace mlarsenal::gbdt

@@ -18,6 +18,7 @@
 #include "mlarsenal/common/errors.hpp"
 #include "mlarsenal/common/parallel.hpp"
 #include "mlarsenal/common/random.hpp"
+#include "quantize.hpp"
 #include "split_finder.hpp"
 
 namespace mlarsenal::gbdt {
@@ -56,6 +57,7 @@ struct TreeGrower::State {
   SplitFinder finder;
   std::vector<std::int32_t> rows, buffer, right_buffer;
   std::vector<float> gh;
+  QuantizedGradients quantized;
   // The binned matrix again, feature-major: a partition reads one feature of
   // rows in ascending order, which this layout turns into nearby bytes.
   std::vector<std::uint8_t> by_feature;
@@ -137,16 +139,30 @@ Tree TreeGrower::grow(const float* grad, const float* hess, const std::vector<st
   }
   s.buffer.resize(s.rows.size());
   s.right_buffer.resize(s.rows.size());
-  // (gradient, hessian) interleaved: one cache line fetch per row in the
-  // histogram loop instead of two.
-  s.gh.resize(2 * static_cast<std::size_t>(n_rows_));
-  parallel_for_blocks(n_rows_, 65536, p.n_threads,
-                      [&](std::int64_t, std::int64_t begin, std::int64_t end) {
-                        for (std::int64_t r = begin; r < end; ++r) {
-                          s.gh[2 * r] = grad[r];
-                          s.gh[2 * r + 1] = hess[r];
-                        }
-                      });
+  const int levels = p.quantized_gradients ? quantization_levels(n_rows_) : 0;
+  const bool quantized = levels >= 8;
+  if (quantized) {
+    quantize_gradients(grad, hess, n_rows_, levels, seed ^ 0x5851f42d4c957f2dULL, p.n_threads,
+                       s.quantized);
+  } else {
+    // (gradient, hessian) interleaved: one cache line fetch per row in the
+    // histogram loop instead of two.
+    s.gh.resize(2 * static_cast<std::size_t>(n_rows_));
+    parallel_for_blocks(n_rows_, 65536, p.n_threads,
+                        [&](std::int64_t, std::int64_t begin, std::int64_t end) {
+                          for (std::int64_t r = begin; r < end; ++r) {
+                            s.gh[2 * r] = grad[r];
+                            s.gh[2 * r + 1] = hess[r];
+                          }
+                        });
+  }
+  const auto build_histogram = [&](const Leaf& leaf, HistBin* out) {
+    const std::int32_t* leaf_rows = s.rows.data() + leaf.begin;
+    if (quantized)
+      s.builder.build(leaf_rows, leaf.rows(), s.quantized, out);
+    else
+      s.builder.build(leaf_rows, leaf.rows(), s.gh.data(), out);
+  };
   for (Leaf& leaf : s.leaves) s.release(leaf.hist);
   s.leaves.clear();
 
@@ -241,7 +257,7 @@ Tree TreeGrower::grow(const float* grad, const float* hess, const std::vector<st
     root.end = static_cast<std::int64_t>(s.rows.size());
     root.hist = s.acquire();
     HistBin* hist = s.pool[static_cast<std::size_t>(root.hist)].data();
-    s.builder.build(s.rows.data(), root.rows(), s.gh.data(), hist);
+    build_histogram(root, hist);
     Stats total;
     for (std::int32_t j = 0; j < s.builder.offsets()[1]; ++j) total += hist[j];
     root.context = s.finder.context(total, -kInf, kInf);
@@ -385,7 +401,7 @@ Tree TreeGrower::grow(const float* grad, const float* hess, const std::vector<st
     if (want_small || want_large) {
       small.hist = s.acquire();
       HistBin* small_hist = s.pool[static_cast<std::size_t>(small.hist)].data();
-      s.builder.build(s.rows.data() + small.begin, small.rows(), s.gh.data(), small_hist);
+      build_histogram(small, small_hist);
       if (want_large) {
         large.hist = parent.hist;
         parent.hist = -1;
@@ -404,7 +420,29 @@ Tree TreeGrower::grow(const float* grad, const float* hess, const std::vector<st
     s.leaves.push_back(std::move(right));
   }
   for (Leaf& leaf : s.leaves) s.release(leaf.hist);
+  if (quantized) renew_leaf_values(tree, grad, hess);
   return tree;
+}
+
+void TreeGrower::renew_leaf_values(Tree& tree, const float* grad, const float* hess) const {
+  // Splits were chosen on quantized sums; each leaf's value (and cover) comes
+  // from its rows' true gradients, within the leaf's monotonic bounds.
+  const State& s = *state_;
+  const int threads = s.rows.size() >= 65536 ? params_.n_threads : 1;
+  parallel_for(static_cast<std::int64_t>(s.leaves.size()), threads, [&](std::int64_t i) {
+    const Leaf& leaf = s.leaves[static_cast<std::size_t>(i)];
+    Stats exact;
+    for (std::int64_t j = leaf.begin; j < leaf.end; ++j) {
+      const std::int32_t r = s.rows[static_cast<std::size_t>(j)];
+      exact.g += grad[r];
+      exact.h += hess[r];
+    }
+    exact.n = leaf.rows();
+    const auto node = static_cast<std::size_t>(leaf.node);
+    tree.value[node] =
+        params_.learning_rate * s.finder.leaf_value(exact, leaf.context.lower, leaf.context.upper);
+    tree.cover[node] = exact.h;
+  });
 }
 
 void TreeGrower::add_leaf_values(const Tree& tree, double* raw, std::int64_t stride) const {

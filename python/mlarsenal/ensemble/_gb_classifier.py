@@ -49,6 +49,7 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
         l2_regularization=0.0,
         max_bins=255,
         max_features=1.0,
+        quantized_gradients=False,
         colsample_bytree=1.0,
         subsample=1.0,
         categorical_features="from_dtype",

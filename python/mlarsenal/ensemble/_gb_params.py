@@ -5,7 +5,8 @@ Names follow scikit-learn's HistGradientBoosting where it has one
 ``max_bins``, ``categorical_features``, ``monotonic_cst``, ``interaction_cst``,
 ``early_stopping``, ``n_iter_no_change``, ``validation_fraction``, ``tol``,
 ``max_features``) and LightGBM's otherwise (``min_child_weight``,
-``min_split_gain``, ``l1_regularization``, ``subsample``, ``colsample_bytree``).
+``min_split_gain``, ``l1_regularization``, ``subsample``, ``colsample_bytree``;
+``quantized_gradients`` is LightGBM's ``use_quantized_grad``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ SHARED_DEFAULTS = {
     "l2_regularization": 0.0,
     "max_bins": 255,
     "max_features": 1.0,
+    "quantized_gradients": False,
     "colsample_bytree": 1.0,
     "subsample": 1.0,
     "categorical_features": "from_dtype",
@@ -84,6 +86,7 @@ class TreeParams:
     l1_regularization: float
     l2_regularization: float
     max_features: float
+    quantized_gradients: bool
 
     def native(self, monotonic, interaction_groups, n_threads) -> dict:
         return {
@@ -96,6 +99,7 @@ class TreeParams:
             "l1_regularization": self.l1_regularization,
             "l2_regularization": self.l2_regularization,
             "max_features": self.max_features,
+            "quantized_gradients": self.quantized_gradients,
             # Categorical-split regularisation, LightGBM's defaults.
             "cat_smooth": 10.0,
             "cat_l2": 10.0,
@@ -141,8 +145,10 @@ def check_shared_params(est) -> TreeParams:
     _int_at_least("n_iter_no_change", est.n_iter_no_change, 1)
     _real_in("tol", est.tol, 0.0, inf)
     _int_at_least("verbose", est.verbose, 0)
-    if not isinstance(est.warm_start, (bool, np.bool_)):
-        raise ValueError(f"warm_start must be True or False, got {est.warm_start!r}")
+    for name in ("warm_start", "quantized_gradients"):
+        value = getattr(est, name)
+        if not isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"{name} must be True or False, got {value!r}")
     return TreeParams(
         learning_rate=float(est.learning_rate),
         max_leaf_nodes=int(est.max_leaf_nodes or 0),
@@ -153,6 +159,7 @@ def check_shared_params(est) -> TreeParams:
         l1_regularization=float(est.l1_regularization),
         l2_regularization=float(est.l2_regularization),
         max_features=float(est.max_features),
+        quantized_gradients=bool(est.quantized_gradients),
     )
 
 

@@ -45,8 +45,9 @@ def _worst_step(predict, n_features, feature, direction, seed, n_points=12):
         dict(),
         dict(max_leaf_nodes=63, min_samples_leaf=1, learning_rate=1.0),
         dict(l1_regularization=2.0, l2_regularization=1.0, max_depth=4),
+        dict(quantized_gradients=True),
     ],
-    ids=["default", "deep_lr1", "regularised"],
+    ids=["default", "deep_lr1", "regularised", "quantized"],
 )
 @pytest.mark.parametrize("nan_fraction", [0.0, 0.1], ids=["no_nan", "nan"])
 def test_regressor_monotonic_constraints_hold(extra, nan_fraction):

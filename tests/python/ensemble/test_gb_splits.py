@@ -117,6 +117,7 @@ def params(**overrides):
         "max_cat_threshold": 32,
         "monotonic": [],
         "interaction_groups": [],
+        "quantized_gradients": False,
         "n_threads": 1,
     }
     p.update(overrides)

@@ -345,7 +345,9 @@ def _big(kind, seed=0, n=30_000):
 
 
 @pytest.mark.parametrize(
-    "sampling", [dict(), dict(subsample=0.7, max_features=0.5)], ids=["full", "sampled"]
+    "sampling",
+    [dict(), dict(subsample=0.7, max_features=0.5), dict(quantized_gradients=True)],
+    ids=["full", "sampled", "quantized"],
 )
 @pytest.mark.parametrize("kind", ["regression", "binary", "multiclass"])
 def test_bit_identical_across_thread_counts(kind, sampling):

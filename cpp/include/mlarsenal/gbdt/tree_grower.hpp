@@ -39,6 +39,9 @@ struct GrowerParams {
   std::vector<std::int8_t> monotonic;   // per feature: -1, 0, +1; empty: none
   // Interaction constraints: features that may share a branch. Empty: none.
   std::vector<std::vector<std::int32_t>> interaction_groups;
+  // Histograms from gradients and hessians rounded stochastically to int8
+  // levels (cpp/src/gbdt/quantize.hpp); leaf values from the exact ones.
+  bool quantized_gradients = false;
   int n_threads = 0;
 };
 
@@ -86,6 +89,8 @@ class TreeGrower {
 
  private:
   struct State;
+  void renew_leaf_values(Tree& tree, const float* grad, const float* hess) const;
+
   const std::uint8_t* binned_;
   std::int64_t n_rows_;
   std::int64_t n_features_;
