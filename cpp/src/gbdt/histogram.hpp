@@ -51,6 +51,10 @@ struct QuantizedGradients {
   bool constant_hessian = false;
 };
 
+// hess[0] when every one of the n hessians has its value and it is > 0
+// (unweighted squared error, for one), else 0.
+double constant_hessian(const float* hess, std::int64_t n, int n_threads);
+
 class HistogramBuilder {
  public:
   HistogramBuilder(const std::uint8_t* binned, std::int64_t n_features,
@@ -66,6 +70,12 @@ class HistogramBuilder {
   // count.
   void build(const std::int32_t* rows, std::int64_t m, const float* gh, HistBin* out);
 
+  // The same when every row's hessian is `hess`: bins of (gradient, count),
+  // 16 bytes, read from grad (one float per row); each hessian sum is
+  // count * hess. Gradient sums are the same bits as build()'s.
+  void build_constant_hessian(const std::int32_t* rows, std::int64_t m, const float* grad,
+                              double hess, HistBin* out);
+
   // The same from quantized gradients: integer bins (16 bytes, or 8 with a
   // constant hessian) summed exactly, then scaled into `out`.
   void build(const std::int32_t* rows, std::int64_t m, const QuantizedGradients& q, HistBin* out);
@@ -79,6 +89,7 @@ class HistogramBuilder {
   std::vector<std::int32_t> offsets_;
   int n_threads_;
   std::vector<HistBin> scratch_;                 // one histogram per chunk after the first
+  std::vector<double> count_scratch_;            // one (g, n) histogram per chunk
   std::vector<std::int64_t> quantized_scratch_;  // one integer histogram per chunk
 };
 

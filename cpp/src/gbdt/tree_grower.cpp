@@ -144,7 +144,11 @@ Tree TreeGrower::grow(const float* grad, const float* hess, const std::vector<st
   if (quantized) {
     quantize_gradients(grad, hess, n_rows_, levels, seed ^ 0x5851f42d4c957f2dULL, p.n_threads,
                        s.quantized);
-  } else {
+  }
+  // A constant hessian (unweighted squared error) needs no hessian lane:
+  // bins of (gradient, count), half the bytes, read from grad directly.
+  const double hess_constant = quantized ? 0.0 : constant_hessian(hess, n_rows_, p.n_threads);
+  if (!quantized && hess_constant == 0.0) {
     // (gradient, hessian) interleaved: one cache line fetch per row in the
     // histogram loop instead of two.
     s.gh.resize(2 * static_cast<std::size_t>(n_rows_));
@@ -160,6 +164,8 @@ Tree TreeGrower::grow(const float* grad, const float* hess, const std::vector<st
     const std::int32_t* leaf_rows = s.rows.data() + leaf.begin;
     if (quantized)
       s.builder.build(leaf_rows, leaf.rows(), s.quantized, out);
+    else if (hess_constant > 0)
+      s.builder.build_constant_hessian(leaf_rows, leaf.rows(), grad, hess_constant, out);
     else
       s.builder.build(leaf_rows, leaf.rows(), s.gh.data(), out);
   };
@@ -167,7 +173,10 @@ Tree TreeGrower::grow(const float* grad, const float* hess, const std::vector<st
   s.leaves.clear();
 
   Tree tree;
+  // Each node's monotonic bounds, for recomputing values from exact sums.
+  std::vector<std::pair<double, double>> bounds;
   const auto add_node = [&](const NodeContext& c) {
+    bounds.emplace_back(c.lower, c.upper);
     tree.feature.push_back(-1);
     tree.left.push_back(-1);
     tree.right.push_back(-1);
@@ -420,29 +429,43 @@ Tree TreeGrower::grow(const float* grad, const float* hess, const std::vector<st
     s.leaves.push_back(std::move(right));
   }
   for (Leaf& leaf : s.leaves) s.release(leaf.hist);
-  if (quantized) renew_leaf_values(tree, grad, hess);
+  if (quantized) renew_node_values(tree, bounds, grad, hess);
   return tree;
 }
 
-void TreeGrower::renew_leaf_values(Tree& tree, const float* grad, const float* hess) const {
-  // Splits were chosen on quantized sums; each leaf's value (and cover) comes
-  // from its rows' true gradients, within the leaf's monotonic bounds.
+void TreeGrower::renew_node_values(Tree& tree, const std::vector<std::pair<double, double>>& bounds,
+                                   const float* grad, const float* hess) const {
+  // Splits were chosen on quantized sums; every node's value and cover come
+  // from its rows' true gradients, within the node's monotonic bounds: each
+  // leaf sums its rows, each internal node its children's sums (children
+  // always come after their parent in node order).
   const State& s = *state_;
+  const auto n_nodes = static_cast<std::size_t>(tree.size());
+  std::vector<double> g(n_nodes, 0.0), h(n_nodes, 0.0);
   const int threads = s.rows.size() >= 65536 ? params_.n_threads : 1;
   parallel_for(static_cast<std::int64_t>(s.leaves.size()), threads, [&](std::int64_t i) {
     const Leaf& leaf = s.leaves[static_cast<std::size_t>(i)];
-    Stats exact;
+    double leaf_g = 0, leaf_h = 0;
     for (std::int64_t j = leaf.begin; j < leaf.end; ++j) {
       const std::int32_t r = s.rows[static_cast<std::size_t>(j)];
-      exact.g += grad[r];
-      exact.h += hess[r];
+      leaf_g += grad[r];
+      leaf_h += hess[r];
     }
-    exact.n = leaf.rows();
-    const auto node = static_cast<std::size_t>(leaf.node);
-    tree.value[node] =
-        params_.learning_rate * s.finder.leaf_value(exact, leaf.context.lower, leaf.context.upper);
-    tree.cover[node] = exact.h;
+    g[static_cast<std::size_t>(leaf.node)] = leaf_g;
+    h[static_cast<std::size_t>(leaf.node)] = leaf_h;
   });
+  for (std::size_t n = n_nodes; n-- > 0;) {
+    if (tree.left[n] >= 0) {
+      const auto l = static_cast<std::size_t>(tree.left[n]);
+      const auto r = static_cast<std::size_t>(tree.right[n]);
+      g[n] = g[l] + g[r];
+      h[n] = h[l] + h[r];
+    }
+    const Stats exact{g[n], h[n], tree.count[n]};
+    tree.value[n] =
+        params_.learning_rate * s.finder.leaf_value(exact, bounds[n].first, bounds[n].second);
+    tree.cover[n] = h[n];
+  }
 }
 
 void TreeGrower::add_leaf_values(const Tree& tree, double* raw, std::int64_t stride) const {

@@ -19,6 +19,12 @@ struct HistogramKernels {
   void (*accumulate)(const std::uint8_t* binned, std::int64_t n_features,
                      const std::int32_t* offsets, const std::int32_t* rows, std::int64_t begin,
                      std::int64_t end, const float* gh, double* hist);
+  // A constant hessian: hist[2 * bin + {0, 1}] += {grad[r], 1} (16-byte
+  // bins of gradient sum and row count). hist is 16-byte aligned.
+  void (*accumulate_gradient_count)(const std::uint8_t* binned, std::int64_t n_features,
+                                    const std::int32_t* offsets, const std::int32_t* rows,
+                                    std::int64_t begin, std::int64_t end, const float* grad,
+                                    double* hist);
   // The same with quantized (g, h) pairs (int8, interleaved) into int32 bins
   // of four lanes: hist[4 * bin + {0,1,2}] += {gh[2r], gh[2r+1], 1}.
   // hist is 16-byte aligned.

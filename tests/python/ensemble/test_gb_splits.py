@@ -205,6 +205,7 @@ def test_single_split_is_the_brute_force_optimum(setting, nan_fraction, random_h
         assert tree["cover"][node] == pytest.approx(H, rel=1e-12)
 
 
+@pytest.mark.parametrize("hess", ["random", 2.5], ids=["random_hess", "constant_hess"])
 @pytest.mark.parametrize("nan_fraction", [0.0, 0.15], ids=["no_nan", "nan"])
 @pytest.mark.parametrize(
     "setting",
@@ -215,8 +216,11 @@ def test_single_split_is_the_brute_force_optimum(setting, nan_fraction, random_h
     ],
     ids=["7_leaves", "depth_3", "regularised"],
 )
-def test_leaf_wise_growth_matches_reference_grower(setting, nan_fraction):
-    X, g, h = make_data(11, n=200, nan_fraction=nan_fraction, random_hess=True)
+def test_leaf_wise_growth_matches_reference_grower(setting, nan_fraction, hess):
+    # A constant hessian takes the (gradient, count) histograms.
+    X, g, h = make_data(11, n=200, nan_fraction=nan_fraction, random_hess=hess == "random")
+    if hess != "random":
+        h = np.full_like(h, hess)
     p = params(**setting)
     tree = native_tree(X, g, h, p)
     leaves, values, log = reference_grow(X, g.astype(np.float64), h.astype(np.float64), p)

@@ -1,8 +1,5 @@
 """Blocks, threads, SIMD levels and memory layouts: none of them may change a result."""
 
-import os
-import subprocess
-import sys
 import threading
 
 import pytest
@@ -17,6 +14,7 @@ from optim_parity import (  # noqa: E402
     run_steps,
     tolerances,
 )
+from simd_levels import outputs_per_level  # noqa: E402
 
 import mlarsenal.optim as mo  # noqa: E402
 
@@ -86,12 +84,8 @@ def test_every_simd_level_gives_the_same_bits():
         "      .tobytes().hex())\n"
     )
     outputs = {}
-    for level in ("scalar", "avx2", "avx512"):
-        env = {**os.environ, "MLARSENAL_SIMD": level}
-        run = subprocess.run(
-            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
-        )
-        isa, values = run.stdout.split()
+    for stdout in outputs_per_level(script).values():
+        isa, values = stdout.split()
         outputs[isa] = values
     assert "scalar" in outputs
     assert len(set(outputs.values())) == 1, sorted(outputs)

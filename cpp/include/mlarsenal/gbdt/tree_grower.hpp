@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "mlarsenal/common/array_view.hpp"
@@ -89,7 +90,8 @@ class TreeGrower {
 
  private:
   struct State;
-  void renew_leaf_values(Tree& tree, const float* grad, const float* hess) const;
+  void renew_node_values(Tree& tree, const std::vector<std::pair<double, double>>& bounds,
+                         const float* grad, const float* hess) const;
 
   const std::uint8_t* binned_;
   std::int64_t n_rows_;
