@@ -29,10 +29,12 @@ using row_input::is_csr;
 using row_input::row_matrix;
 using row_input::values_are_float32;
 
-template <class T>
-py::tuple fit_linear_svc_t(const py::object& X, const py::array& y, std::int64_t n_classes,
-                           const py::array& row_cost, const py::array& class_weight,
-                           const linear::DualCdOptions& options, int n_threads) {
+// One LinearSVC fit (binary, or one-vs-rest over n_classes): the inputs
+// checked against X's rows, then solve(rows, codes, cost, class_weight, coef,
+// n_iter) without the GIL. Returns (coef with the intercept last, n_iter).
+template <class T, class Solve>
+py::tuple fit_svc_t(const py::object& X, const py::array& y, std::int64_t n_classes,
+                    const py::array& row_cost, const py::array& class_weight, Solve& solve) {
   const auto rows = row_matrix<T>(X);
   const auto* codes = contiguous_data<std::int32_t>(y, "y");
   const auto* cost = contiguous_data<double>(row_cost, "row_cost");
@@ -47,34 +49,17 @@ py::tuple fit_linear_svc_t(const py::object& X, const py::array& y, std::int64_t
   std::int64_t* iter_data = n_iter.mutable_data();
   {
     py::gil_scoped_release nogil;
-    linear::fit_linear_svc(rows, codes, n_classes, cost, cw, options, n_threads, coef_data,
-                           iter_data);
+    solve(rows, codes, cost, cw, coef_data, iter_data);
   }
   return py::make_tuple(coef, n_iter);
 }
 
-template <class T>
-py::tuple fit_linear_svc_primal_t(const py::object& X, const py::array& y, std::int64_t n_classes,
-                                  const py::array& row_cost, const py::array& class_weight,
-                                  const linear::PrimalSvmOptions& options, int n_threads) {
-  const auto rows = row_matrix<T>(X);
-  const auto* codes = contiguous_data<std::int32_t>(y, "y");
-  const auto* cost = contiguous_data<double>(row_cost, "row_cost");
-  const auto* cw = contiguous_data<double>(class_weight, "class_weight");
-  require(y.shape(0) == rows.rows && row_cost.shape(0) == rows.rows,
-          "y and row_cost must have one entry per row of X");
-  require(class_weight.shape(0) == n_classes, "class_weight must have one entry per class");
-  const std::int64_t n_problems = n_classes == 2 ? 1 : n_classes;
-  py::array_t<double> coef({n_problems, rows.cols + 1});
-  py::array_t<std::int64_t> n_iter(n_problems);
-  double* coef_data = coef.mutable_data();
-  std::int64_t* iter_data = n_iter.mutable_data();
-  {
-    py::gil_scoped_release nogil;
-    linear::fit_linear_svc_primal(rows, codes, n_classes, cost, cw, options, n_threads, coef_data,
-                                  iter_data);
-  }
-  return py::make_tuple(coef, n_iter);
+// fit_svc_t in X's float type.
+template <class Solve>
+py::tuple fit_svc(const py::object& X, const py::array& y, std::int64_t n_classes,
+                  const py::array& row_cost, const py::array& class_weight, Solve solve) {
+  return values_are_float32(X) ? fit_svc_t<float>(X, y, n_classes, row_cost, class_weight, solve)
+                               : fit_svc_t<double>(X, y, n_classes, row_cost, class_weight, solve);
 }
 
 // A float64, C-contiguous, writeable array the solver updates in place.
@@ -225,10 +210,12 @@ void bind_sgd_and_svm(py::module_& linear) {
         o.max_iter = max_iter;
         o.intercept_scaling = intercept_scaling;
         o.seed = seed;
-        return values_are_float32(X)
-                   ? fit_linear_svc_t<float>(X, y, n_classes, row_cost, class_weight, o, n_threads)
-                   : fit_linear_svc_t<double>(X, y, n_classes, row_cost, class_weight, o,
-                                              n_threads);
+        return fit_svc(X, y, n_classes, row_cost, class_weight,
+                       [&](const auto& rows, const std::int32_t* codes, const double* cost,
+                           const double* cw, double* coef, std::int64_t* n_iter) {
+                         linear::fit_linear_svc(rows, codes, n_classes, cost, cw, o, n_threads,
+                                                coef, n_iter);
+                       });
       },
       py::arg("X"), py::arg("y"), py::arg("n_classes"), py::arg("row_cost"),
       py::arg("class_weight"), py::arg("loss"), py::arg("tol"), py::arg("max_iter"),
@@ -244,10 +231,12 @@ void bind_sgd_and_svm(py::module_& linear) {
         o.tol = tol;
         o.max_iter = max_iter;
         o.intercept_scaling = intercept_scaling;
-        return values_are_float32(X) ? fit_linear_svc_primal_t<float>(X, y, n_classes, row_cost,
-                                                                      class_weight, o, n_threads)
-                                     : fit_linear_svc_primal_t<double>(X, y, n_classes, row_cost,
-                                                                       class_weight, o, n_threads);
+        return fit_svc(X, y, n_classes, row_cost, class_weight,
+                       [&](const auto& rows, const std::int32_t* codes, const double* cost,
+                           const double* cw, double* coef, std::int64_t* n_iter) {
+                         linear::fit_linear_svc_primal(rows, codes, n_classes, cost, cw, o,
+                                                       n_threads, coef, n_iter);
+                       });
       },
       py::arg("X"), py::arg("y"), py::arg("n_classes"), py::arg("row_cost"),
       py::arg("class_weight"), py::arg("penalty"), py::arg("tol"), py::arg("max_iter"),

@@ -9,7 +9,7 @@ threshold per feature. ``store_params`` keeps scikit-learn's contract that
 
 from __future__ import annotations
 
-from mlarsenal.ensemble._gb_base import store_params
+from mlarsenal._params import store_params
 from mlarsenal.tree._base import BaseDecisionForest
 from mlarsenal.tree._params import check_n_estimators
 from mlarsenal.tree._targets import TreeClassifierMixin, TreeRegressorMixin

@@ -42,17 +42,6 @@ from mlarsenal.forest._from_trees import forest_arrays
 logger = logging.getLogger("mlarsenal.ensemble")
 
 
-def store_params(estimator, arguments: dict) -> None:
-    """The body of each estimator's ``__init__``: keep every argument unchanged.
-
-    scikit-learn's contract: ``__init__`` stores its parameters and nothing
-    else; validation happens in ``fit`` (see _gb_params.py).
-    """
-    for name, value in arguments.items():
-        if name != "self":
-            setattr(estimator, name, value)
-
-
 class BaseGradientBoosting(ModelFileMixin, BaseEstimator):
     """Fitting and prediction common to both estimators; subclasses define the target side."""
 

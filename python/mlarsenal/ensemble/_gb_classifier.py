@@ -7,8 +7,9 @@ from sklearn.base import ClassifierMixin
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 
+from mlarsenal._params import store_params
 from mlarsenal._validation import column_or_1d
-from mlarsenal.ensemble._gb_base import BaseGradientBoosting, store_params
+from mlarsenal.ensemble._gb_base import BaseGradientBoosting
 from mlarsenal.ensemble._gb_losses import classification_loss
 from mlarsenal.forest._links import sigmoid, softmax
 

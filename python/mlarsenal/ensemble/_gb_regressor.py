@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import RegressorMixin
 
+from mlarsenal._params import store_params
 from mlarsenal._validation import column_or_1d
-from mlarsenal.ensemble._gb_base import BaseGradientBoosting, store_params
+from mlarsenal.ensemble._gb_base import BaseGradientBoosting
 from mlarsenal.ensemble._gb_losses import regression_loss
 
 

@@ -26,6 +26,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from mlarsenal import _core
+from mlarsenal._params import store_params
 from mlarsenal._serialization.array_models import ArrayModelMixin
 from mlarsenal._threads import effective_n_jobs
 from mlarsenal._validation import (
@@ -270,18 +271,7 @@ class ElasticNet(_CoordinateDescentRegressor):
         selection=DEFAULTS["selection"],
         n_jobs=DEFAULTS["n_jobs"],
     ):
-        self.alpha = alpha
-        self.l1_ratio = l1_ratio
-        self.fit_intercept = fit_intercept
-        self.precompute = precompute
-        self.max_iter = max_iter
-        self.copy_X = copy_X
-        self.tol = tol
-        self.warm_start = warm_start
-        self.positive = positive
-        self.random_state = random_state
-        self.selection = selection
-        self.n_jobs = n_jobs
+        store_params(self, locals())
 
     def _l1_ratio(self) -> float:
         return float(self.l1_ratio)
@@ -318,17 +308,7 @@ class Lasso(_CoordinateDescentRegressor):
         selection=DEFAULTS["selection"],
         n_jobs=DEFAULTS["n_jobs"],
     ):
-        self.alpha = alpha
-        self.fit_intercept = fit_intercept
-        self.precompute = precompute
-        self.copy_X = copy_X
-        self.max_iter = max_iter
-        self.tol = tol
-        self.warm_start = warm_start
-        self.positive = positive
-        self.random_state = random_state
-        self.selection = selection
-        self.n_jobs = n_jobs
+        store_params(self, locals())
 
     def _l1_ratio(self) -> float:
         return 1.0

@@ -11,16 +11,18 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from mlarsenal._params import store_params
 from mlarsenal._serialization.array_models import ArrayModelMixin, check_classifier_rows
 from mlarsenal._threads import effective_n_jobs
 from mlarsenal._validation import check_consistent_length, check_sample_weight, column_or_1d
 from mlarsenal._validation.sparse import validate_matrix
 from mlarsenal.linear_model._class_weight import class_weights
+from mlarsenal.linear_model._linear_classifier import LinearClassifierMixin
 from mlarsenal.linear_model._logistic_params import DEFAULTS, check_params, penalty_strengths
 from mlarsenal.linear_model._logistic_solver import n_params, solve
 
 
-class LogisticRegression(ArrayModelMixin, ClassifierMixin, BaseEstimator):
+class LogisticRegression(ArrayModelMixin, LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     """Binary and multinomial logistic regression, as scikit-learn's with ``solver="lbfgs"``.
 
     Minimises scikit-learn's normalised objective
@@ -79,17 +81,7 @@ class LogisticRegression(ArrayModelMixin, ClassifierMixin, BaseEstimator):
         l1_ratio=DEFAULTS["l1_ratio"],
         random_state=DEFAULTS["random_state"],
     ):
-        self.penalty = penalty
-        self.C = C
-        self.tol = tol
-        self.fit_intercept = fit_intercept
-        self.class_weight = class_weight
-        self.solver = solver
-        self.max_iter = max_iter
-        self.warm_start = warm_start
-        self.n_jobs = n_jobs
-        self.l1_ratio = l1_ratio
-        self.random_state = random_state
+        store_params(self, locals())
 
     def fit(self, X, y, sample_weight=None):
         check_params(self)
@@ -158,6 +150,8 @@ class LogisticRegression(ArrayModelMixin, ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X):
         """Margins X @ coef_.T + intercept_; 1-d for two classes (positive: classes_[1])."""
+        # Not LinearClassifierMixin's: the float64 intercept keeps margins, and so
+        # probabilities, in float64 for float32 X.
         check_is_fitted(self)
         X = validate_matrix(self, X, reset=False, sparse_format="csr")
         scores = np.asarray(X @ self.coef_.T.astype(X.dtype, copy=False)) + self.intercept_
@@ -173,12 +167,6 @@ class LogisticRegression(ArrayModelMixin, ClassifierMixin, BaseEstimator):
 
     def predict_log_proba(self, X):
         return np.log(self.predict_proba(X))
-
-    def predict(self, X):
-        scores = self.decision_function(X)
-        if scores.ndim == 1:
-            return self.classes_[(scores > 0).astype(np.intp)]
-        return self.classes_[np.argmax(scores, axis=1)]
 
     _check_loaded_state = check_classifier_rows
 

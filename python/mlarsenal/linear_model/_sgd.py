@@ -13,6 +13,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from mlarsenal._params import store_params
 from mlarsenal._serialization.array_models import ArrayModelMixin, check_classifier_rows
 from mlarsenal._threads import effective_n_jobs
 from mlarsenal._validation import (
@@ -22,6 +23,7 @@ from mlarsenal._validation import (
     column_or_1d,
 )
 from mlarsenal.linear_model._class_weight import class_weights
+from mlarsenal.linear_model._linear_classifier import LinearClassifierMixin
 from mlarsenal.linear_model._sgd_params import (
     CLASSIFICATION_LOSSES,
     CLASSIFIER_DEFAULTS,
@@ -144,7 +146,7 @@ def _seeds(random_state, n):
     return check_random_state(random_state).randint(MAX_SEED, size=n).astype(np.uint64)
 
 
-class SGDClassifier(ArrayModelMixin, ClassifierMixin, _BaseSGD):
+class SGDClassifier(ArrayModelMixin, LinearClassifierMixin, ClassifierMixin, _BaseSGD):
     """Linear classifier trained by SGD, as scikit-learn's ``SGDClassifier``.
 
     Minimises ``mean_i c_i s_i L(y_i, w . x_i + b) + alpha * R(w)`` one row at a
@@ -204,27 +206,7 @@ class SGDClassifier(ArrayModelMixin, ClassifierMixin, _BaseSGD):
         warm_start=CLASSIFIER_DEFAULTS["warm_start"],
         average=CLASSIFIER_DEFAULTS["average"],
     ):
-        self.loss = loss
-        self.penalty = penalty
-        self.alpha = alpha
-        self.l1_ratio = l1_ratio
-        self.fit_intercept = fit_intercept
-        self.max_iter = max_iter
-        self.tol = tol
-        self.shuffle = shuffle
-        self.verbose = verbose
-        self.epsilon = epsilon
-        self.n_jobs = n_jobs
-        self.random_state = random_state
-        self.learning_rate = learning_rate
-        self.eta0 = eta0
-        self.power_t = power_t
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.class_weight = class_weight
-        self.warm_start = warm_start
-        self.average = average
+        store_params(self, locals())
 
     _losses = CLASSIFICATION_LOSSES + REGRESSION_LOSSES
 
@@ -307,19 +289,6 @@ class SGDClassifier(ArrayModelMixin, ClassifierMixin, _BaseSGD):
         )  # fmt: skip
         self.coef_ = coef
         self.intercept_ = intercept
-
-    def decision_function(self, X):
-        """Margins X @ coef_.T + intercept_; 1-d for two classes (positive: classes_[1])."""
-        check_is_fitted(self)
-        X = validate_rows(self, X, reset=False)
-        scores = linear_scores(X, self.coef_, self.intercept_)
-        return scores.ravel() if scores.shape[1] == 1 else scores
-
-    def predict(self, X):
-        scores = self.decision_function(X)
-        if scores.ndim == 1:
-            return self.classes_[(scores > 0).astype(np.intp)]
-        return self.classes_[np.argmax(scores, axis=1)]
 
     def _has_proba(self):
         return self.loss in ("log_loss", "modified_huber")
@@ -408,25 +377,7 @@ class SGDRegressor(ArrayModelMixin, RegressorMixin, _BaseSGD):
         warm_start=REGRESSOR_DEFAULTS["warm_start"],
         average=REGRESSOR_DEFAULTS["average"],
     ):
-        self.loss = loss
-        self.penalty = penalty
-        self.alpha = alpha
-        self.l1_ratio = l1_ratio
-        self.fit_intercept = fit_intercept
-        self.max_iter = max_iter
-        self.tol = tol
-        self.shuffle = shuffle
-        self.verbose = verbose
-        self.epsilon = epsilon
-        self.random_state = random_state
-        self.learning_rate = learning_rate
-        self.eta0 = eta0
-        self.power_t = power_t
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.warm_start = warm_start
-        self.average = average
+        store_params(self, locals())
 
     def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):
         check_params(self, losses=REGRESSION_LOSSES)

@@ -12,15 +12,17 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from mlarsenal import _core
+from mlarsenal._params import store_params
 from mlarsenal._serialization.array_models import ArrayModelMixin, check_classifier_rows
 from mlarsenal._threads import effective_n_jobs
 from mlarsenal._validation import check_consistent_length, check_sample_weight, column_or_1d
 from mlarsenal.linear_model._class_weight import class_weights
+from mlarsenal.linear_model._linear_classifier import LinearClassifierMixin
 from mlarsenal.linear_model._svm_inputs import linear_scores, native_rows, validate_rows
 from mlarsenal.linear_model._svm_params import DEFAULTS, check_params, uses_dual_solver
 
 
-class LinearSVC(ArrayModelMixin, ClassifierMixin, BaseEstimator):
+class LinearSVC(ArrayModelMixin, LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     """Linear support vector classifier, as scikit-learn's ``LinearSVC`` (liblinear).
 
     For each binary problem (two classes, or each class against the rest),
@@ -85,19 +87,7 @@ class LinearSVC(ArrayModelMixin, ClassifierMixin, BaseEstimator):
         max_iter=DEFAULTS["max_iter"],
         n_jobs=DEFAULTS["n_jobs"],
     ):
-        self.penalty = penalty
-        self.loss = loss
-        self.dual = dual
-        self.tol = tol
-        self.C = C
-        self.multi_class = multi_class
-        self.fit_intercept = fit_intercept
-        self.intercept_scaling = intercept_scaling
-        self.class_weight = class_weight
-        self.verbose = verbose
-        self.random_state = random_state
-        self.max_iter = max_iter
-        self.n_jobs = n_jobs
+        store_params(self, locals())
 
     def fit(self, X, y, sample_weight=None):
         check_params(self)
@@ -148,19 +138,6 @@ class LinearSVC(ArrayModelMixin, ClassifierMixin, BaseEstimator):
         self.intercept_ = coef[:, -1].copy()
         self.n_iter_ = int(n_iter.max())
         return self
-
-    def decision_function(self, X):
-        """Margins X @ coef_.T + intercept_; 1-d for two classes (positive: classes_[1])."""
-        check_is_fitted(self)
-        X = validate_rows(self, X, reset=False)
-        scores = linear_scores(X, self.coef_, self.intercept_)
-        return scores.ravel() if scores.shape[1] == 1 else scores
-
-    def predict(self, X):
-        scores = self.decision_function(X)
-        if scores.ndim == 1:
-            return self.classes_[(scores > 0).astype(np.intp)]
-        return self.classes_[np.argmax(scores, axis=1)]
 
     def primal_objective(self, X, y, sample_weight=None):
         """Per problem, ``0.5 * (|w|^2 + w_b^2) + sum_i C_i loss_i`` at the fitted weights.
