@@ -14,7 +14,7 @@
 #include "cuda_bindings.hpp"
 #include "mlarsenal/common/errors.hpp"
 #include "mlarsenal/cuda/optim.hpp"
-#include "optim_lists.hpp"
+#include "optim_tensors.hpp"
 
 namespace py = pybind11;
 
@@ -23,10 +23,7 @@ namespace {
 
 using optim_lists::Addresses;
 using optim_lists::Numels;
-using optim_lists::pointer;
-using optim_lists::require_length;
 using optim_lists::Scalars;
-using optim_lists::with_dtype;
 
 }  // namespace
 
@@ -41,21 +38,11 @@ void bind_cuda_optim(py::module_& m) {
          const std::vector<bool>& new_buffers, double lr, double momentum, double dampening,
          double weight_decay, bool nesterov, bool maximize, int, int device,
          std::uintptr_t stream) {
-        const std::size_t n = numel.size();
-        const optim::SgdOptions o{lr, momentum, dampening, weight_decay, nesterov, maximize};
-        require_length(params, n, "params");
-        require_length(grads, n, "grads");
-        require_length(momentum_buffers, n, "momentum_buffers", momentum != 0.0);
-        require_length(new_buffers, n, "new_buffers", momentum != 0.0);
-        with_dtype(dtype, [&](auto zero) {
-          using T = decltype(zero);
-          std::vector<optim::SgdTensor<T>> t(n);
-          for (std::size_t i = 0; i < n; ++i)
-            t[i] = {numel[i], pointer<T>(params, i), pointer<const T>(grads, i),
-                    pointer<T>(momentum_buffers, i), !new_buffers.empty() && new_buffers[i]};
-          py::gil_scoped_release nogil;
-          cuda::sgd_step<T>(o, t.data(), static_cast<std::int64_t>(n), {device, stream});
-        });
+        optim_tensors::sgd(dtype, numel, params, grads, momentum_buffers, new_buffers,
+                           {lr, momentum, dampening, weight_decay, nesterov, maximize},
+                           [device, stream](const auto& o, const auto* tensors, std::int64_t n) {
+                             cuda::sgd_step(o, tensors, n, {device, stream});
+                           });
       },
       py::arg("dtype"), py::arg("numel"), py::arg("params"), py::arg("grads"),
       py::arg("momentum_buffers"), py::arg("new_buffers"), py::arg("lr"), py::arg("momentum"),
@@ -70,31 +57,13 @@ void bind_cuda_optim(py::module_& m) {
          const Scalars& bias_corrections2_sqrt, double lr, double beta1, double beta2, double eps,
          double weight_decay, bool decoupled_weight_decay, bool amsgrad, bool maximize, int,
          int device, std::uintptr_t stream) {
-        const std::size_t n = numel.size();
-        const optim::AdamOptions o{
-            lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay, amsgrad, maximize};
-        require_length(params, n, "params");
-        require_length(grads, n, "grads");
-        require_length(exp_avgs, n, "exp_avgs");
-        require_length(exp_avg_sqs, n, "exp_avg_sqs");
-        require_length(max_exp_avg_sqs, n, "max_exp_avg_sqs", amsgrad);
-        require_length(step_sizes, n, "step_sizes");
-        require_length(bias_corrections2_sqrt, n, "bias_corrections2_sqrt");
-        with_dtype(dtype, [&](auto zero) {
-          using T = decltype(zero);
-          std::vector<optim::AdamTensor<T>> t(n);
-          for (std::size_t i = 0; i < n; ++i)
-            t[i] = {numel[i],
-                    pointer<T>(params, i),
-                    pointer<const T>(grads, i),
-                    pointer<T>(exp_avgs, i),
-                    pointer<T>(exp_avg_sqs, i),
-                    pointer<T>(max_exp_avg_sqs, i),
-                    step_sizes[i],
-                    bias_corrections2_sqrt[i]};
-          py::gil_scoped_release nogil;
-          cuda::adam_step<T>(o, t.data(), static_cast<std::int64_t>(n), {device, stream});
-        });
+        optim_tensors::adam(
+            dtype, numel, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, step_sizes,
+            bias_corrections2_sqrt,
+            {lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay, amsgrad, maximize},
+            [device, stream](const auto& o, const auto* tensors, std::int64_t n) {
+              cuda::adam_step(o, tensors, n, {device, stream});
+            });
       },
       py::arg("dtype"), py::arg("numel"), py::arg("params"), py::arg("grads"), py::arg("exp_avgs"),
       py::arg("exp_avg_sqs"), py::arg("max_exp_avg_sqs"), py::arg("step_sizes"),
@@ -110,26 +79,12 @@ void bind_cuda_optim(py::module_& m) {
          const Addresses& momentum_buffers, double lr, double alpha, double eps,
          double weight_decay, double momentum, bool centered, bool maximize, int, int device,
          std::uintptr_t stream) {
-        const std::size_t n = numel.size();
-        const optim::RmspropOptions o{lr, alpha, eps, weight_decay, momentum, centered, maximize};
-        require_length(params, n, "params");
-        require_length(grads, n, "grads");
-        require_length(square_avgs, n, "square_avgs");
-        require_length(grad_avgs, n, "grad_avgs", centered);
-        require_length(momentum_buffers, n, "momentum_buffers", momentum > 0.0);
-        with_dtype(dtype, [&](auto zero) {
-          using T = decltype(zero);
-          std::vector<optim::RmspropTensor<T>> t(n);
-          for (std::size_t i = 0; i < n; ++i)
-            t[i] = {numel[i],
-                    pointer<T>(params, i),
-                    pointer<const T>(grads, i),
-                    pointer<T>(square_avgs, i),
-                    pointer<T>(grad_avgs, i),
-                    pointer<T>(momentum_buffers, i)};
-          py::gil_scoped_release nogil;
-          cuda::rmsprop_step<T>(o, t.data(), static_cast<std::int64_t>(n), {device, stream});
-        });
+        optim_tensors::rmsprop(
+            dtype, numel, params, grads, square_avgs, grad_avgs, momentum_buffers,
+            {lr, alpha, eps, weight_decay, momentum, centered, maximize},
+            [device, stream](const auto& o, const auto* tensors, std::int64_t n) {
+              cuda::rmsprop_step(o, tensors, n, {device, stream});
+            });
       },
       py::arg("dtype"), py::arg("numel"), py::arg("params"), py::arg("grads"),
       py::arg("square_avgs"), py::arg("grad_avgs"), py::arg("momentum_buffers"), py::arg("lr"),
@@ -142,21 +97,11 @@ void bind_cuda_optim(py::module_& m) {
       [](const std::string& dtype, const Numels& numel, const Addresses& params,
          const Addresses& grads, const Addresses& sums, const Scalars& clrs, double eps,
          double weight_decay, bool maximize, int, int device, std::uintptr_t stream) {
-        const std::size_t n = numel.size();
-        const optim::AdagradOptions o{eps, weight_decay, maximize};
-        require_length(params, n, "params");
-        require_length(grads, n, "grads");
-        require_length(sums, n, "sums");
-        require_length(clrs, n, "clrs");
-        with_dtype(dtype, [&](auto zero) {
-          using T = decltype(zero);
-          std::vector<optim::AdagradTensor<T>> t(n);
-          for (std::size_t i = 0; i < n; ++i)
-            t[i] = {numel[i], pointer<T>(params, i), pointer<const T>(grads, i),
-                    pointer<T>(sums, i), clrs[i]};
-          py::gil_scoped_release nogil;
-          cuda::adagrad_step<T>(o, t.data(), static_cast<std::int64_t>(n), {device, stream});
-        });
+        optim_tensors::adagrad(
+            dtype, numel, params, grads, sums, clrs, {eps, weight_decay, maximize},
+            [device, stream](const auto& o, const auto* tensors, std::int64_t n) {
+              cuda::adagrad_step(o, tensors, n, {device, stream});
+            });
       },
       py::arg("dtype"), py::arg("numel"), py::arg("params"), py::arg("grads"), py::arg("sums"),
       py::arg("clrs"), py::arg("eps"), py::arg("weight_decay"), py::arg("maximize"),
@@ -167,20 +112,11 @@ void bind_cuda_optim(py::module_& m) {
       [](const std::string& dtype, const Numels& numel, const Addresses& params,
          const Addresses& grads, const Addresses& exp_avgs, double lr, double beta1, double beta2,
          double weight_decay, bool maximize, int, int device, std::uintptr_t stream) {
-        const std::size_t n = numel.size();
-        const optim::LionOptions o{lr, beta1, beta2, weight_decay, maximize};
-        require_length(params, n, "params");
-        require_length(grads, n, "grads");
-        require_length(exp_avgs, n, "exp_avgs");
-        with_dtype(dtype, [&](auto zero) {
-          using T = decltype(zero);
-          std::vector<optim::LionTensor<T>> t(n);
-          for (std::size_t i = 0; i < n; ++i)
-            t[i] = {numel[i], pointer<T>(params, i), pointer<const T>(grads, i),
-                    pointer<T>(exp_avgs, i)};
-          py::gil_scoped_release nogil;
-          cuda::lion_step<T>(o, t.data(), static_cast<std::int64_t>(n), {device, stream});
-        });
+        optim_tensors::lion(dtype, numel, params, grads, exp_avgs,
+                            {lr, beta1, beta2, weight_decay, maximize},
+                            [device, stream](const auto& o, const auto* tensors, std::int64_t n) {
+                              cuda::lion_step(o, tensors, n, {device, stream});
+                            });
       },
       py::arg("dtype"), py::arg("numel"), py::arg("params"), py::arg("grads"), py::arg("exp_avgs"),
       py::arg("lr"), py::arg("beta1"), py::arg("beta2"), py::arg("weight_decay"),
