@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cuda_bindings.hpp"
+#include "float_dtype.hpp"
 #include "mlarsenal/common/errors.hpp"
 #include "mlarsenal/cuda/forest.hpp"
 
@@ -14,6 +15,8 @@ namespace py = pybind11;
 
 namespace mlarsenal::bindings {
 namespace {
+
+constexpr const char* kForestDtypes = "GPU forest prediction supports float32 and float64 rows";
 
 // The named array of the forest's dict, C-contiguous with exactly dtype T
 // (the Python Forest has already coerced and validated them).
@@ -50,17 +53,6 @@ forest::ForestView view_of(std::int64_t n_features, std::int64_t n_outputs,
   return v;
 }
 
-template <class Fn>
-void with_float_dtype(const std::string& dtype, Fn&& fn) {
-  if (dtype == "float32") {
-    fn(float{});
-  } else if (dtype == "float64") {
-    fn(double{});
-  } else {
-    throw TypeMismatch("GPU forest prediction supports float32 and float64 rows, got " + dtype);
-  }
-}
-
 }  // namespace
 
 void bind_cuda_forest(py::module_& m) {
@@ -93,7 +85,7 @@ void bind_cuda_forest(py::module_& m) {
           [](const cuda::GpuForest& f, const std::string& dtype, std::uintptr_t x,
              std::int64_t n_rows, std::int64_t x_stride, std::int64_t begin, std::int64_t end,
              std::uintptr_t out, std::uintptr_t stream) {
-            with_float_dtype(dtype, [&](auto zero) {
+            with_float_dtype(dtype, kForestDtypes, [&](auto zero) {
               using T = decltype(zero);
               py::gil_scoped_release nogil;
               f.predict_raw<T>(reinterpret_cast<const T*>(x), n_rows, x_stride, begin, end,
@@ -107,7 +99,7 @@ void bind_cuda_forest(py::module_& m) {
           [](const cuda::GpuForest& f, const std::string& dtype, std::uintptr_t x,
              std::int64_t n_rows, std::int64_t x_stride, std::int64_t begin, std::int64_t end,
              std::uintptr_t out, std::uintptr_t stream) {
-            with_float_dtype(dtype, [&](auto zero) {
+            with_float_dtype(dtype, kForestDtypes, [&](auto zero) {
               using T = decltype(zero);
               py::gil_scoped_release nogil;
               f.predict_leaf<T>(reinterpret_cast<const T*>(x), n_rows, x_stride, begin, end,

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cuda_bindings.hpp"
+#include "float_dtype.hpp"
 #include "mlarsenal/common/errors.hpp"
 #include "mlarsenal/cuda/neighbors.hpp"
 
@@ -13,16 +14,7 @@ namespace py = pybind11;
 namespace mlarsenal::bindings {
 namespace {
 
-template <class Fn>
-void with_float_dtype(const std::string& dtype, Fn&& fn) {
-  if (dtype == "float32") {
-    fn(float{});
-  } else if (dtype == "float64") {
-    fn(double{});
-  } else {
-    throw TypeMismatch("the GPU neighbour kernels support float32 and float64, got " + dtype);
-  }
-}
+constexpr const char* kNeighborDtypes = "the GPU neighbour kernels support float32 and float64";
 
 template <class T>
 T* at(std::uintptr_t address) {
@@ -41,7 +33,7 @@ void bind_cuda_neighbors(py::module_& m) {
          std::uintptr_t y, std::int64_t n_y, std::int64_t y_stride, std::int64_t d, int metric,
          std::int64_t k, std::uintptr_t indices, std::uintptr_t distances, int device,
          std::uintptr_t stream) {
-        with_float_dtype(dtype, [&](auto zero) {
+        with_float_dtype(dtype, kNeighborDtypes, [&](auto zero) {
           using T = decltype(zero);
           py::gil_scoped_release nogil;
           cuda::knn_search<T>(at<const T>(x), n_x, x_stride, at<const T>(y), n_y, y_stride, d,
@@ -57,7 +49,7 @@ void bind_cuda_neighbors(py::module_& m) {
       [](const std::string& dtype, std::uintptr_t x, std::int64_t n_x, std::int64_t x_stride,
          std::uintptr_t y, std::int64_t n_y, std::int64_t y_stride, std::int64_t d, int metric,
          std::uintptr_t out, int device, std::uintptr_t stream) {
-        with_float_dtype(dtype, [&](auto zero) {
+        with_float_dtype(dtype, kNeighborDtypes, [&](auto zero) {
           using T = decltype(zero);
           py::gil_scoped_release nogil;
           cuda::pairwise_distances<T>(at<const T>(x), n_x, x_stride, at<const T>(y), n_y, y_stride,

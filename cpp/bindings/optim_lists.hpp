@@ -1,6 +1,6 @@
 // What the optimizer bindings of _core.optim (bind_optim.cpp) and _cuda.optim
 // (cuda_optim.cpp) share: the per-tensor lists Python hands over (addresses,
-// element counts, per-tensor scalars), their length checks and the dtype switch.
+// element counts, per-tensor scalars) and their length checks.
 #pragma once
 
 #include <cstdint>
@@ -29,18 +29,6 @@ void require_length(const V& list, std::size_t n, const char* name, bool used = 
 template <class T>
 T* pointer(const Addresses& list, std::size_t i) {
   return list.empty() ? nullptr : reinterpret_cast<T*>(list[i]);
-}
-
-// Calls fn(T{}) with T = float or double according to the dtype name.
-template <class Fn>
-void with_dtype(const std::string& dtype, Fn&& fn) {
-  if (dtype == "float32") {
-    fn(float{});
-  } else if (dtype == "float64") {
-    fn(double{});
-  } else {
-    throw TypeMismatch("optimizer kernels support float32 and float64, got " + dtype);
-  }
 }
 
 }  // namespace mlarsenal::bindings::optim_lists

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "float_dtype.hpp"
 #include "mlarsenal/optim/optimizers.hpp"
 #include "optim_lists.hpp"
 
@@ -24,13 +25,12 @@ using optim_lists::Numels;
 using optim_lists::pointer;
 using optim_lists::require_length;
 using optim_lists::Scalars;
-using optim_lists::with_dtype;
 
 // Builds descriptors[i] = make(T{}, i) for every tensor, T from the dtype
 // name, and runs step on them without the GIL.
 template <template <class> class Tensor, class Options, class Make, class Step>
 void run(const std::string& dtype, std::size_t n, const Options& o, Make&& make, Step&& step) {
-  with_dtype(dtype, [&](auto zero) {
+  with_float_dtype(dtype, "optimizer kernels support float32 and float64", [&](auto zero) {
     using T = decltype(zero);
     std::vector<Tensor<T>> tensors(n);
     for (std::size_t i = 0; i < n; ++i) tensors[i] = make(zero, i);
